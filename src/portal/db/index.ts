@@ -1,0 +1,62 @@
+import SQLite from "better-sqlite3";
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type Transaction,
+} from "kysely";
+import { Migrator, type Migration } from "kysely/migration";
+import type { Database } from "./schema.js";
+import * as m0001 from "./migrations/0001_foundation.js";
+
+export type { Database } from "./schema.js";
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+
+/** Migrations are listed here (not read from a folder) so the built CLI needs no file globbing. */
+const migrations: Record<string, Migration> = {
+  "0001_foundation": m0001,
+};
+
+/** Write transactions take the write lock up front (BEGIN IMMEDIATE) so they never fail half-way on SQLITE_BUSY. */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+export interface OpenedDatabase {
+  db: Db;
+  close(): Promise<void>;
+}
+
+/** Opens (creating if needed) the SQLite database, sets the pragmas the portal relies on, and migrates. */
+export async function openDatabase(file: string): Promise<OpenedDatabase> {
+  const sqlite = new SQLite(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("synchronous = NORMAL");
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    await db.destroy();
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new Error(`database migration ${failed} failed: ${(error as Error).message}`);
+  }
+  return { db, close: () => db.destroy() };
+}

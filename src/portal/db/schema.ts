@@ -1,0 +1,109 @@
+import type { Generated } from "kysely";
+
+/** Kysely's view of the portal database. Timestamps are ISO strings (UTC), dates YYYY-MM-DD, money integer cents. */
+export interface Database {
+  settings: { key: string; value: string };
+  employers: { id: string; name: string; policyholder_id: string; created_at: string };
+  groups: { id: string; employer_id: string; group_number: string; name: string };
+  subgroups: { id: string; group_id: string; code: string; name: string };
+  locations: { id: string; employer_id: string; code: string; name: string; city: string; state: string };
+  plans: {
+    id: string;
+    employer_id: string;
+    code: string;
+    name: string;
+    type: "HMO" | "PPO" | "EPO" | "HDHP";
+    requires_pcp: number;
+    rate_ee: number;
+    rate_es: number;
+    rate_ec: number;
+    rate_ef: number;
+  };
+  plan_groups: { plan_id: string; group_id: string };
+  providers: {
+    id: string;
+    npi: string;
+    first_name: string;
+    last_name: string;
+    specialty: string;
+    city: string;
+    state: string;
+    zip: string;
+    accepting_new_patients: number;
+  };
+  provider_plans: { provider_id: string; plan_id: string };
+  users: {
+    id: string;
+    employer_id: string;
+    role: "primary-admin" | "secondary-admin" | "group-admin" | "delegate";
+    username: string | null;
+    password_hash: string | null;
+    name: string;
+    email: string;
+    phone: string | null;
+    status: "pending" | "active" | "disabled";
+    failed_logins: Generated<number>;
+    locked_until: string | null;
+    created_by: string | null;
+    created_at: string;
+    registered_at: string | null;
+  };
+  user_features: { user_id: string; feature: string };
+  user_scopes: { user_id: string; group_id: string | null; location_id: string | null };
+  registration_keys: {
+    id: string;
+    user_id: string;
+    key_hash: string;
+    expires_at: string;
+    used_at: string | null;
+    revoked_at: string | null;
+    created_at: string;
+  };
+  /** One row per login; refresh rotation keeps the family, reuse of a rotated token revokes it. */
+  session_families: {
+    id: string;
+    user_id: string;
+    created_at: string;
+    revoked_at: string | null;
+    revoked_reason: string | null;
+  };
+  session_tokens: {
+    token_hash: string;
+    family_id: string;
+    kind: "access" | "refresh";
+    expires_at: string;
+    used_at: string | null;
+    created_at: string;
+  };
+  api_tokens: {
+    id: string;
+    user_id: string;
+    name: string;
+    token_hash: string;
+    features: string;
+    expires_at: string;
+    revoked_at: string | null;
+    created_at: string;
+    last_used_at: string | null;
+  };
+  outbox: {
+    id: string;
+    to_addr: string;
+    subject: string;
+    body: string;
+    attachments: string | null;
+    sent_at: string;
+    transport: "outbox" | "smtp";
+  };
+  audit_events: {
+    id: Generated<number>;
+    employer_id: string | null;
+    actor_user_id: string | null;
+    api_token_id: string | null;
+    action: string;
+    object_type: string | null;
+    object_id: string | null;
+    details: string | null;
+    at: string;
+  };
+}

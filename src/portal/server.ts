@@ -1,0 +1,94 @@
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "./app.js";
+import { OffsetClock } from "./clock.js";
+import { defaultSettings, type PortalContext, type PortalSettings } from "./context.js";
+import { openDatabase } from "./db/index.js";
+import { retentionJob } from "./jobs/retention.js";
+import { Scheduler } from "./jobs/scheduler.js";
+import { OutboxMailer, SmtpMailer, type Mailer } from "./mail.js";
+import { createHandlers } from "./routes/index.js";
+import { issueRegistrationKey } from "./services/auth.js";
+import { pendingPrimaryAdmins, seedDemo } from "./services/demo.js";
+import { loadClockOffset } from "./services/sandbox.js";
+
+export interface PortalOptions {
+  dbFile: string;
+  version: string;
+  demo?: boolean;
+  sandbox?: boolean;
+  smtpUrl?: string;
+  mailFrom?: string;
+  logger?: boolean | { level: string; stream?: NodeJS.WritableStream };
+  settings?: Partial<PortalSettings>;
+  authRateLimit?: number;
+  /** How often the scheduler looks for due work in real time (the sandbox clock also triggers it). */
+  tickMs?: number;
+}
+
+export interface Portal {
+  app: FastifyInstance;
+  ctx: PortalContext;
+  clock: OffsetClock;
+  scheduler: Scheduler;
+  /** Registration keys issued at start for primary administrators who have not registered. */
+  registrationKeys: string[];
+  close(): Promise<void>;
+}
+
+/** Opens the DB (migrating it), seeds the demo employer when asked, and builds the app. Does not listen. */
+export async function createPortal(opts: PortalOptions): Promise<Portal> {
+  const { db, close: closeDb } = await openDatabase(opts.dbFile);
+  const clock = new OffsetClock();
+  const sandbox = Boolean(opts.demo || opts.sandbox);
+  const settings: PortalSettings = { ...defaultSettings, ...opts.settings, sandbox };
+  const ctx: PortalContext = { db, clock, settings, mailer: undefined as unknown as Mailer };
+  ctx.mailer = opts.smtpUrl
+    ? new SmtpMailer(opts.smtpUrl, opts.mailFrom ?? "hnctl portal <no-reply@portal.invalid>", db, clock)
+    : new OutboxMailer(db, clock);
+  if (sandbox) await loadClockOffset(ctx, clock);
+  if (opts.demo) await seedDemo(ctx);
+  // While the primary administrator has not registered, each start issues a fresh key (older ones stop working).
+  const registrationKeys: string[] = [];
+  for (const userId of await pendingPrimaryAdmins(ctx)) registrationKeys.push(await issueRegistrationKey(ctx, userId));
+
+  const scheduler = new Scheduler(ctx, [retentionJob], (job, err) =>
+    app.log.error({ job, err: { message: (err as Error).message } }, "scheduled job failed"),
+  );
+  const app = await buildApp({
+    ctx,
+    version: opts.version,
+    handlers: createHandlers({ version: opts.version, clock, scheduler }),
+    logger: opts.logger ?? false,
+    authRateLimit: opts.authRateLimit,
+  });
+  let closed = false;
+  return {
+    app,
+    ctx,
+    clock,
+    scheduler,
+    registrationKeys,
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Order matters: stop taking requests and let in-flight ones finish, let a running job finish,
+      // then close the DB. Each write is one transaction, so nothing is left half-written.
+      await app.close();
+      await scheduler.stop();
+      if (ctx.mailer instanceof SmtpMailer) await ctx.mailer.close();
+      await closeDb();
+    },
+  };
+}
+
+/** createPortal + listen + scheduler ticking. */
+export async function startPortal(opts: PortalOptions & { port: number; host: string }): Promise<Portal & { url: string }> {
+  const portal = await createPortal(opts);
+  await portal.app.listen({ port: opts.port, host: opts.host });
+  const address = portal.app.server.address();
+  const port = typeof address === "object" && address ? address.port : opts.port;
+  const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+  portal.scheduler.start(opts.tickMs ?? 60_000);
+  void portal.scheduler.runDue();
+  return { ...portal, url: `http://${host}:${port}` };
+}

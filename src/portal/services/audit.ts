@@ -1,0 +1,32 @@
+import type { Db, Tx } from "../db/index.js";
+import type { Principal } from "./access.js";
+
+/** One audit row: who (user and token), what, which object, when. Never put secrets in `details`. */
+export async function audit(
+  db: Db | Tx,
+  at: Date,
+  event: {
+    employerId: string | null;
+    actor?: Principal | { userId: string; tokenId?: undefined } | null;
+    action: string;
+    objectType?: string;
+    objectId?: string;
+    details?: Record<string, unknown>;
+  },
+): Promise<void> {
+  const actor = event.actor;
+  const tokenId = actor && "credential" in actor && actor.credential.kind === "api_token" ? actor.credential.tokenId : null;
+  await db
+    .insertInto("audit_events")
+    .values({
+      employer_id: event.employerId,
+      actor_user_id: actor?.userId ?? null,
+      api_token_id: tokenId,
+      action: event.action,
+      object_type: event.objectType ?? null,
+      object_id: event.objectId ?? null,
+      details: event.details ? JSON.stringify(event.details) : null,
+      at: at.toISOString(),
+    })
+    .execute();
+}
