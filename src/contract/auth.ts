@@ -9,7 +9,10 @@ export const Username = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, "3-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit");
+  .regex(
+    /^[a-z0-9][a-z0-9._-]{2,63}$/,
+    "3-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit",
+  );
 
 export const Password = z
   .string()
@@ -41,7 +44,10 @@ export const RegisterResponse = z.object({
 
 export const LoginRequest = z.strictObject({
   username: Username,
-  password: z.string().min(1, "is required").max(PASSWORD_MAX_LENGTH * 4),
+  password: z
+    .string()
+    .min(1, "is required")
+    .max(PASSWORD_MAX_LENGTH * 4),
 });
 
 export const TokenPair = z.object({

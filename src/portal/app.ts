@@ -59,7 +59,12 @@ const loggerOptions = (opts: { level: string; stream?: NodeJS.WritableStream }) 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { ctx } = opts;
   const app = Fastify({
-    logger: opts.logger === true ? loggerOptions({ level: "info" }) : opts.logger ? loggerOptions(opts.logger) : false,
+    logger:
+      opts.logger === true
+        ? loggerOptions({ level: "info" })
+        : opts.logger
+          ? loggerOptions(opts.logger)
+          : false,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     return503OnClosing: true,
     forceCloseConnections: "idle",
@@ -80,7 +85,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           "Errors always answer `{ error: { code, message, details? } }`.",
       },
       components: {
-        securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "access token or API token" } },
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer", description: "access token or API token" },
+        },
       },
     },
     transform: jsonSchemaTransform,
@@ -89,12 +96,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     global: false,
     errorResponseBuilder: (_req, context) => ({
       statusCode: 429,
-      error: { code: "rate_limited", message: `too many requests; retry in ${Math.ceil(context.ttl / 1000)} s` },
+      error: {
+        code: "rate_limited",
+        message: `too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`,
+      },
     }),
   });
 
   app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ error: { code: "route_not_found", message: `no route ${req.method} ${req.url.split("?")[0]}` } });
+    reply
+      .code(404)
+      .send({
+        error: { code: "route_not_found", message: `no route ${req.method} ${req.url.split("?")[0]}` },
+      });
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -113,18 +127,31 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       const first = details[0]!;
       return send(400, "validation_failed", `${first.path} ${first.message}`, details);
     }
-    if (err.code === "FST_ERR_CTP_INVALID_JSON_BODY" || err.code === "FST_ERR_CTP_EMPTY_JSON_BODY" || err instanceof SyntaxError) {
+    if (
+      err.code === "FST_ERR_CTP_INVALID_JSON_BODY" ||
+      err.code === "FST_ERR_CTP_EMPTY_JSON_BODY" ||
+      err instanceof SyntaxError
+    ) {
       return send(400, "bad_json", "the request body is not valid JSON");
     }
     if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-      return send(413, "payload_too_large", `the request body is larger than the ${app.initialConfig.bodyLimit} bytes allowed`);
+      return send(
+        413,
+        "payload_too_large",
+        `the request body is larger than the ${app.initialConfig.bodyLimit} bytes allowed`,
+      );
     }
-    if (err.statusCode === 429) return send(429, "rate_limited", err.message.replace(/^Rate limit exceeded, /, ""));
+    if (err.statusCode === 429)
+      return send(429, "rate_limited", err.message.replace(/^Rate limit exceeded, /, ""));
     const status = err.statusCode ?? 500;
     if (status < 500 && STATUS_CODE[status]) return send(status, STATUS_CODE[status]!, err.message);
     // Anything else is our bug: log it (without the body) and answer without internals.
     req.log.error({ err: { type: err.name, message: err.message, stack: err.stack } }, "unhandled error");
-    return send(500, "internal", `the portal hit an unexpected error (request ${req.id}); it has been logged`);
+    return send(
+      500,
+      "internal",
+      `the portal hit an unexpected error (request ${req.id}); it has been logged`,
+    );
   });
 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
@@ -143,7 +170,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         summary: def.summary,
         tags: def.tags,
         ...(def.access === "public" ? {} : { security: [{ bearer: [] }] }),
-        ...(typeof def.access === "object" ? { description: `Requires the \`${def.access.feature}\` feature.` } : {}),
+        ...(typeof def.access === "object"
+          ? { description: `Requires the \`${def.access.feature}\` feature.` }
+          : {}),
         ...(def.params ? { params: def.params } : {}),
         ...(def.query ? { querystring: def.query } : {}),
         ...(def.body ? { body: def.body } : {}),

@@ -49,7 +49,8 @@ export async function createPortal(opts: PortalOptions): Promise<Portal> {
   if (opts.demo) await seedDemo(ctx);
   // While the primary administrator has not registered, each start issues a fresh key (older ones stop working).
   const registrationKeys: string[] = [];
-  for (const userId of await pendingPrimaryAdmins(ctx)) registrationKeys.push(await issueRegistrationKey(ctx, userId));
+  for (const userId of await pendingPrimaryAdmins(ctx))
+    registrationKeys.push(await issueRegistrationKey(ctx, userId));
 
   const scheduler = new Scheduler(ctx, [retentionJob], (job, err) =>
     app.log.error({ job, err: { message: (err as Error).message } }, "scheduled job failed"),
@@ -82,7 +83,9 @@ export async function createPortal(opts: PortalOptions): Promise<Portal> {
 }
 
 /** createPortal + listen + scheduler ticking. */
-export async function startPortal(opts: PortalOptions & { port: number; host: string }): Promise<Portal & { url: string }> {
+export async function startPortal(
+  opts: PortalOptions & { port: number; host: string },
+): Promise<Portal & { url: string }> {
   const portal = await createPortal(opts);
   await portal.app.listen({ port: opts.port, host: opts.host });
   const address = portal.app.server.address();

@@ -8,7 +8,11 @@ export const TEST_PASSWORD = "blue harbor lantern 42";
 export interface TestPortal extends Portal {
   dir: string;
   /** Fastify inject with JSON in and out. */
-  call(method: string, url: string, opts?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  call(
+    method: string,
+    url: string,
+    opts?: { body?: unknown; token?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
   /** Registers the demo primary administrator and logs in; returns the access token. */
   registerPrimary(username?: string): Promise<{ accessToken: string; refreshToken: string }>;
   dispose(): Promise<void>;
@@ -17,7 +21,14 @@ export interface TestPortal extends Portal {
 /** An in-process portal on a temp SQLite file, with the demo employer. */
 export async function testPortal(opts: Partial<PortalOptions> = {}): Promise<TestPortal> {
   const dir = mkdtempSync(join(tmpdir(), "hnctl-portal-"));
-  const portal = await createPortal({ dbFile: join(dir, "portal.db"), version: "test", demo: true, logger: false, authRateLimit: 10_000, ...opts });
+  const portal = await createPortal({
+    dbFile: join(dir, "portal.db"),
+    version: "test",
+    demo: true,
+    logger: false,
+    authRateLimit: 10_000,
+    ...opts,
+  });
   const call: TestPortal["call"] = async (method, url, o = {}) => {
     const res = await portal.app.inject({
       method: method as "GET",
@@ -25,7 +36,11 @@ export async function testPortal(opts: Partial<PortalOptions> = {}): Promise<Tes
       headers: { ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...o.headers },
       ...(o.body !== undefined ? { payload: o.body as object } : {}),
     });
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, headers: res.headers };
+    return {
+      status: res.statusCode,
+      body: res.body ? JSON.parse(res.body) : undefined,
+      headers: res.headers,
+    };
   };
   return {
     ...portal,
@@ -33,7 +48,13 @@ export async function testPortal(opts: Partial<PortalOptions> = {}): Promise<Tes
     call,
     async registerPrimary(username = "acme-admin") {
       const reg = await call("POST", "/v1/auth/register", {
-        body: { groupNumber: "G1000001", policyholderId: "1234", key: portal.registrationKeys[0], username, password: TEST_PASSWORD },
+        body: {
+          groupNumber: "G1000001",
+          policyholderId: "1234",
+          key: portal.registrationKeys[0],
+          username,
+          password: TEST_PASSWORD,
+        },
       });
       if (reg.status !== 201) throw new Error(`register failed: ${JSON.stringify(reg.body)}`);
       const login = await call("POST", "/v1/auth/login", { body: { username, password: TEST_PASSWORD } });

@@ -5,7 +5,11 @@ import * as sandbox from "../services/sandbox.js";
 import type { Handlers } from "./types.js";
 
 /** HTTP ↔ services. Rules live in the services; this only passes the parsed input and the caller along. */
-export function createHandlers(deps: { version: string; clock: OffsetClock; scheduler: Scheduler }): Handlers {
+export function createHandlers(deps: {
+  version: string;
+  clock: OffsetClock;
+  scheduler: Scheduler;
+}): Handlers {
   return {
     health: async ({ ctx }) => ({ status: "ok", version: deps.version, sandbox: ctx.settings.sandbox }),
     register: ({ ctx, body }) => auth.register(ctx, body),

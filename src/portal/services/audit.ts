@@ -15,7 +15,8 @@ export async function audit(
   },
 ): Promise<void> {
   const actor = event.actor;
-  const tokenId = actor && "credential" in actor && actor.credential.kind === "api_token" ? actor.credential.tokenId : null;
+  const tokenId =
+    actor && "credential" in actor && actor.credential.kind === "api_token" ? actor.credential.tokenId : null;
   await db
     .insertInto("audit_events")
     .values({

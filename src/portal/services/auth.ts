@@ -106,19 +106,28 @@ export async function register(
     .executeTakeFirst();
   // Only someone holding a real key learns why it failed; a wrong key says no more than that.
   if (!keyRow) {
-    throw new AppError(422, "registration_key_invalid", "the registration key is not recognised; copy it from the e-mail exactly", [
-      { path: "key", message: "not recognised" },
-    ]);
+    throw new AppError(
+      422,
+      "registration_key_invalid",
+      "the registration key is not recognised; copy it from the e-mail exactly",
+      [{ path: "key", message: "not recognised" }],
+    );
   }
   if (keyRow.used_at || keyRow.status !== "pending") {
-    throw new AppError(409, "registration_key_used", "this registration key has already been used; sign in with `hnctl login`, or ask an administrator for a new key", [
-      { path: "key", message: "already used" },
-    ]);
+    throw new AppError(
+      409,
+      "registration_key_used",
+      "this registration key has already been used; sign in with `hnctl login`, or ask an administrator for a new key",
+      [{ path: "key", message: "already used" }],
+    );
   }
   if (keyRow.revoked_at || keyRow.expires_at <= iso(now)) {
-    throw new AppError(422, "registration_key_expired", "this registration key has expired or was replaced by a newer one; ask an administrator to re-issue it", [
-      { path: "key", message: "expired" },
-    ]);
+    throw new AppError(
+      422,
+      "registration_key_expired",
+      "this registration key has expired or was replaced by a newer one; ask an administrator to re-issue it",
+      [{ path: "key", message: "expired" }],
+    );
   }
   const group = await ctx.db
     .selectFrom("groups")
@@ -131,12 +140,26 @@ export async function register(
     details.push({ path: "policyholderId", message: "does not match the employer of this key" });
   if (!group) details.push({ path: "groupNumber", message: "is not a group of the employer of this key" });
   if (details.length) {
-    throw new AppError(422, "registration_mismatch", `the ${details.map((d) => d.path).join(" and ")} do not match the registration key; use the values from the e-mail`, details);
+    throw new AppError(
+      422,
+      "registration_mismatch",
+      `the ${details.map((d) => d.path).join(" and ")} do not match the registration key; use the values from the e-mail`,
+      details,
+    );
   }
-  checkPasswordStrength(input.password, [input.username, keyRow.employerName, input.groupNumber, keyRow.policyholder_id]);
+  checkPasswordStrength(input.password, [
+    input.username,
+    keyRow.employerName,
+    input.groupNumber,
+    keyRow.policyholder_id,
+  ]);
   const passwordHash = await hashPassword(input.password);
   await ctx.db.transaction().execute(async (tx) => {
-    const taken = await tx.selectFrom("users").select("id").where("username", "=", input.username).executeTakeFirst();
+    const taken = await tx
+      .selectFrom("users")
+      .select("id")
+      .where("username", "=", input.username)
+      .executeTakeFirst();
     if (taken) {
       throw new AppError(409, "username_taken", `the username ${input.username} is taken; choose another`, [
         { path: "username", message: "taken" },
@@ -154,7 +177,12 @@ export async function register(
     }
     await tx
       .updateTable("users")
-      .set({ username: input.username, password_hash: passwordHash, status: "active", registered_at: iso(now) })
+      .set({
+        username: input.username,
+        password_hash: passwordHash,
+        status: "active",
+        registered_at: iso(now),
+      })
       .where("id", "=", keyRow.userId)
       .execute();
     await audit(tx, now, {
@@ -168,7 +196,12 @@ export async function register(
   return { userId: keyRow.userId, username: input.username, role: keyRow.role };
 }
 
-async function issueTokenPair(tx: Tx | Db, ctx: PortalContext, familyId: string, now: Date): Promise<TokenPair> {
+async function issueTokenPair(
+  tx: Tx | Db,
+  ctx: PortalContext,
+  familyId: string,
+  now: Date,
+): Promise<TokenPair> {
   const accessToken = newToken("hna");
   const refreshToken = newToken("hnr");
   const accessExpires = plus(now, ctx.settings.accessTokenTtlMs);
@@ -176,8 +209,22 @@ async function issueTokenPair(tx: Tx | Db, ctx: PortalContext, familyId: string,
   await tx
     .insertInto("session_tokens")
     .values([
-      { token_hash: sha256(accessToken), family_id: familyId, kind: "access", expires_at: iso(accessExpires), used_at: null, created_at: iso(now) },
-      { token_hash: sha256(refreshToken), family_id: familyId, kind: "refresh", expires_at: iso(refreshExpires), used_at: null, created_at: iso(now) },
+      {
+        token_hash: sha256(accessToken),
+        family_id: familyId,
+        kind: "access",
+        expires_at: iso(accessExpires),
+        used_at: null,
+        created_at: iso(now),
+      },
+      {
+        token_hash: sha256(refreshToken),
+        family_id: familyId,
+        kind: "refresh",
+        expires_at: iso(refreshExpires),
+        used_at: null,
+        created_at: iso(now),
+      },
     ])
     .execute();
   return {
@@ -189,12 +236,15 @@ async function issueTokenPair(tx: Tx | Db, ctx: PortalContext, familyId: string,
   };
 }
 
-const invalidCredentials = () =>
-  new AppError(401, "invalid_credentials", "wrong username or password");
+const invalidCredentials = () => new AppError(401, "invalid_credentials", "wrong username or password");
 
 export async function login(ctx: PortalContext, input: z.output<typeof LoginRequest>): Promise<TokenPair> {
   const now = ctx.clock.now();
-  const user = await ctx.db.selectFrom("users").selectAll().where("username", "=", input.username).executeTakeFirst();
+  const user = await ctx.db
+    .selectFrom("users")
+    .selectAll()
+    .where("username", "=", input.username)
+    .executeTakeFirst();
   if (!user?.password_hash) {
     await verifyPassword(input.password, await DUMMY_HASH_PROMISE); // same cost as a real check
     throw invalidCredentials();
@@ -215,7 +265,10 @@ export async function login(ctx: PortalContext, input: z.output<typeof LoginRequ
     const lock = failures >= ctx.settings.maxFailedLogins;
     await ctx.db
       .updateTable("users")
-      .set({ failed_logins: lock ? 0 : failures, locked_until: lock ? iso(plus(now, ctx.settings.lockoutMs)) : user.locked_until })
+      .set({
+        failed_logins: lock ? 0 : failures,
+        locked_until: lock ? iso(plus(now, ctx.settings.lockoutMs)) : user.locked_until,
+      })
       .where("id", "=", user.id)
       .execute();
     await audit(ctx.db, now, {
@@ -228,13 +281,36 @@ export async function login(ctx: PortalContext, input: z.output<typeof LoginRequ
     throw invalidCredentials();
   }
   if (user.status === "disabled") {
-    throw new AppError(403, "account_disabled", "this account is disabled; ask an administrator to enable it");
+    throw new AppError(
+      403,
+      "account_disabled",
+      "this account is disabled; ask an administrator to enable it",
+    );
   }
   return ctx.db.transaction().execute(async (tx) => {
-    await tx.updateTable("users").set({ failed_logins: 0, locked_until: null }).where("id", "=", user.id).execute();
+    await tx
+      .updateTable("users")
+      .set({ failed_logins: 0, locked_until: null })
+      .where("id", "=", user.id)
+      .execute();
     const familyId = newId("ses");
-    await tx.insertInto("session_families").values({ id: familyId, user_id: user.id, created_at: iso(now), revoked_at: null, revoked_reason: null }).execute();
-    await audit(tx, now, { employerId: user.employer_id, actor: { userId: user.id }, action: "user.login", objectType: "session", objectId: familyId });
+    await tx
+      .insertInto("session_families")
+      .values({
+        id: familyId,
+        user_id: user.id,
+        created_at: iso(now),
+        revoked_at: null,
+        revoked_reason: null,
+      })
+      .execute();
+    await audit(tx, now, {
+      employerId: user.employer_id,
+      actor: { userId: user.id },
+      action: "user.login",
+      objectType: "session",
+      objectId: familyId,
+    });
     return issueTokenPair(tx, ctx, familyId, now);
   });
 }
@@ -263,13 +339,24 @@ export async function refresh(ctx: PortalContext, refreshToken: string): Promise
       .where("session_tokens.token_hash", "=", sha256(refreshToken))
       .where("session_tokens.kind", "=", "refresh")
       .executeTakeFirst();
-    if (!row || row.revoked_at || row.status !== "active" || row.expires_at <= iso(now)) return { error: sessionExpired() };
+    if (!row || row.revoked_at || row.status !== "active" || row.expires_at <= iso(now))
+      return { error: sessionExpired() };
     if (row.used_at) {
       await revokeFamily(tx, row.family_id, now, "refresh token reuse");
-      await audit(tx, now, { employerId: row.employer_id, actor: { userId: row.userId }, action: "session.refresh_reuse_revoked", objectType: "session", objectId: row.family_id });
+      await audit(tx, now, {
+        employerId: row.employer_id,
+        actor: { userId: row.userId },
+        action: "session.refresh_reuse_revoked",
+        objectType: "session",
+        objectId: row.family_id,
+      });
       return { error: sessionExpired() };
     }
-    await tx.updateTable("session_tokens").set({ used_at: iso(now) }).where("token_hash", "=", row.token_hash).execute();
+    await tx
+      .updateTable("session_tokens")
+      .set({ used_at: iso(now) })
+      .where("token_hash", "=", row.token_hash)
+      .execute();
     return { pair: await issueTokenPair(tx, ctx, row.family_id, now) };
   });
   // The revocation above must commit, so the error is thrown after the transaction.
@@ -331,10 +418,29 @@ export async function authenticate(ctx: PortalContext, bearer: string | undefine
   const now = iso(ctx.clock.now());
   const hash = sha256(bearer);
   if (bearer.startsWith("hnt_")) {
-    const tok = await ctx.db.selectFrom("api_tokens").selectAll().where("token_hash", "=", hash).executeTakeFirst();
-    if (!tok || tok.revoked_at) throw new AppError(401, "unauthorized", "the API token is not valid or was revoked; create a new one with `hnctl auth token create`");
-    if (tok.expires_at <= now) throw new AppError(401, "token_expired", `the API token "${tok.name}" expired at ${tok.expires_at}; create a new one`);
-    const principal = await principalFor(ctx, tok.user_id, { kind: "api_token", tokenId: tok.id, name: tok.name, expiresAt: tok.expires_at });
+    const tok = await ctx.db
+      .selectFrom("api_tokens")
+      .selectAll()
+      .where("token_hash", "=", hash)
+      .executeTakeFirst();
+    if (!tok || tok.revoked_at)
+      throw new AppError(
+        401,
+        "unauthorized",
+        "the API token is not valid or was revoked; create a new one with `hnctl auth token create`",
+      );
+    if (tok.expires_at <= now)
+      throw new AppError(
+        401,
+        "token_expired",
+        `the API token "${tok.name}" expired at ${tok.expires_at}; create a new one`,
+      );
+    const principal = await principalFor(ctx, tok.user_id, {
+      kind: "api_token",
+      tokenId: tok.id,
+      name: tok.name,
+      expiresAt: tok.expires_at,
+    });
     const allowed = new Set(JSON.parse(tok.features) as string[]);
     principal.features = new Set([...principal.features].filter((f) => allowed.has(f)));
     return principal;
@@ -342,13 +448,23 @@ export async function authenticate(ctx: PortalContext, bearer: string | undefine
   const row = await ctx.db
     .selectFrom("session_tokens")
     .innerJoin("session_families", "session_families.id", "session_tokens.family_id")
-    .select(["session_tokens.expires_at", "session_families.revoked_at", "session_families.user_id", "session_families.id as familyId"])
+    .select([
+      "session_tokens.expires_at",
+      "session_families.revoked_at",
+      "session_families.user_id",
+      "session_families.id as familyId",
+    ])
     .where("session_tokens.token_hash", "=", hash)
     .where("session_tokens.kind", "=", "access")
     .executeTakeFirst();
-  if (!row || row.revoked_at) throw unauthorized("the access token is not valid or the session was signed out; run `hnctl login`");
+  if (!row || row.revoked_at)
+    throw unauthorized("the access token is not valid or the session was signed out; run `hnctl login`");
   if (row.expires_at <= now) throw new AppError(401, "token_expired", "the access token has expired");
-  return principalFor(ctx, row.user_id, { kind: "session", familyId: row.familyId, expiresAt: row.expires_at });
+  return principalFor(ctx, row.user_id, {
+    kind: "session",
+    familyId: row.familyId,
+    expiresAt: row.expires_at,
+  });
 }
 
 async function principalFor(
@@ -356,18 +472,34 @@ async function principalFor(
   userId: string,
   credential: Principal["credential"],
 ): Promise<Principal & { features: Set<string> }> {
-  const user = await ctx.db.selectFrom("users").select(["id", "employer_id", "role", "status"]).where("id", "=", userId).executeTakeFirstOrThrow();
-  if (user.status !== "active") throw new AppError(401, "account_disabled", "this account is disabled; ask an administrator to enable it");
+  const user = await ctx.db
+    .selectFrom("users")
+    .select(["id", "employer_id", "role", "status"])
+    .where("id", "=", userId)
+    .executeTakeFirstOrThrow();
+  if (user.status !== "active")
+    throw new AppError(
+      401,
+      "account_disabled",
+      "this account is disabled; ask an administrator to enable it",
+    );
   const [features, scopes] = await Promise.all([
     ctx.db.selectFrom("user_features").select("feature").where("user_id", "=", userId).execute(),
-    ctx.db.selectFrom("user_scopes").select(["group_id", "location_id"]).where("user_id", "=", userId).execute(),
+    ctx.db
+      .selectFrom("user_scopes")
+      .select(["group_id", "location_id"])
+      .where("user_id", "=", userId)
+      .execute(),
   ]);
   const employerWide = user.role === "primary-admin" || user.role === "secondary-admin";
   return {
     userId: user.id,
     employerId: user.employer_id,
     role: user.role,
-    features: featuresOf(user.role, features.map((f) => f.feature)),
+    features: featuresOf(
+      user.role,
+      features.map((f) => f.feature),
+    ),
     scope: {
       employerWide,
       groupIds: new Set(scopes.flatMap((s) => (s.group_id ? [s.group_id] : []))),
@@ -381,17 +513,41 @@ export async function whoami(ctx: PortalContext, principal: Principal): Promise<
   const user = await ctx.db
     .selectFrom("users")
     .innerJoin("employers", "employers.id", "users.employer_id")
-    .select(["users.id", "users.username", "users.name", "users.email", "users.role", "employers.id as employerId", "employers.name as employerName", "employers.policyholder_id"])
+    .select([
+      "users.id",
+      "users.username",
+      "users.name",
+      "users.email",
+      "users.role",
+      "employers.id as employerId",
+      "employers.name as employerName",
+      "employers.policyholder_id",
+    ])
     .where("users.id", "=", principal.userId)
     .executeTakeFirstOrThrow();
-  const groups = await ctx.db.selectFrom("groups").select(["id", "group_number"]).where("employer_id", "=", principal.employerId).orderBy("group_number").execute();
+  const groups = await ctx.db
+    .selectFrom("groups")
+    .select(["id", "group_number"])
+    .where("employer_id", "=", principal.employerId)
+    .orderBy("group_number")
+    .execute();
   const locations = principal.scope.locationIds.size
-    ? await ctx.db.selectFrom("locations").select(["id", "code"]).where("id", "in", [...principal.scope.locationIds]).orderBy("code").execute()
+    ? await ctx.db
+        .selectFrom("locations")
+        .select(["id", "code"])
+        .where("id", "in", [...principal.scope.locationIds])
+        .orderBy("code")
+        .execute()
     : [];
   const { credential } = principal;
   return {
     user: { id: user.id, username: user.username ?? "", name: user.name, email: user.email, role: user.role },
-    employer: { id: user.employerId, name: user.employerName, policyholderId: user.policyholder_id, groupNumbers: groups.map((g) => g.group_number) },
+    employer: {
+      id: user.employerId,
+      name: user.employerName,
+      policyholderId: user.policyholder_id,
+      groupNumbers: groups.map((g) => g.group_number),
+    },
     features: [...principal.features].sort(),
     scope: {
       employerWide: principal.scope.employerWide,

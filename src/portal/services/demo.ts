@@ -25,23 +25,137 @@ export const DEMO = {
   ],
   // Monthly rates in cents per tier: EE employee, ES + spouse/partner, EC + children, EF family.
   plans: [
-    { code: "HMO-500", name: "Acme Care HMO 500", type: "HMO", rates: [52_000, 104_000, 93_600, 150_800], groups: ["G1000001", "G1000002"] },
-    { code: "PPO-1000", name: "Acme Choice PPO 1000", type: "PPO", rates: [68_000, 136_000, 122_400, 197_200], groups: ["G1000001", "G1000002"] },
-    { code: "EPO-750", name: "Acme Select EPO 750", type: "EPO", rates: [59_000, 118_000, 106_200, 171_100], groups: ["G1000001"] },
-    { code: "HDHP-3000", name: "Acme Saver HDHP 3000", type: "HDHP", rates: [41_000, 82_000, 73_800, 118_900], groups: ["G1000001"] },
+    {
+      code: "HMO-500",
+      name: "Acme Care HMO 500",
+      type: "HMO",
+      rates: [52_000, 104_000, 93_600, 150_800],
+      groups: ["G1000001", "G1000002"],
+    },
+    {
+      code: "PPO-1000",
+      name: "Acme Choice PPO 1000",
+      type: "PPO",
+      rates: [68_000, 136_000, 122_400, 197_200],
+      groups: ["G1000001", "G1000002"],
+    },
+    {
+      code: "EPO-750",
+      name: "Acme Select EPO 750",
+      type: "EPO",
+      rates: [59_000, 118_000, 106_200, 171_100],
+      groups: ["G1000001"],
+    },
+    {
+      code: "HDHP-3000",
+      name: "Acme Saver HDHP 3000",
+      type: "HDHP",
+      rates: [41_000, 82_000, 73_800, 118_900],
+      groups: ["G1000001"],
+    },
   ],
   // NPIs carry a valid check digit (Luhn with the 80840 prefix).
   providers: [
-    { npi: "1003000126", first: "Maria", last: "Alvarez", specialty: "Family Medicine", city: "Detroit", state: "MI", zip: "48201", accepting: true },
-    { npi: "1003000134", first: "James", last: "Chen", specialty: "Internal Medicine", city: "Detroit", state: "MI", zip: "48202", accepting: true },
-    { npi: "1003000142", first: "Aisha", last: "Okafor", specialty: "Pediatrics", city: "Detroit", state: "MI", zip: "48201", accepting: true },
-    { npi: "1003000159", first: "Robert", last: "Kowalski", specialty: "Family Medicine", city: "Dearborn", state: "MI", zip: "48126", accepting: false },
-    { npi: "1003000167", first: "Linda", last: "Nguyen", specialty: "Internal Medicine", city: "Toledo", state: "OH", zip: "43604", accepting: true },
-    { npi: "1003000175", first: "David", last: "Schmidt", specialty: "Pediatrics", city: "Toledo", state: "OH", zip: "43606", accepting: true },
-    { npi: "1003000183", first: "Grace", last: "Patel", specialty: "Family Medicine", city: "Toledo", state: "OH", zip: "43604", accepting: false },
-    { npi: "1003000191", first: "Thomas", last: "Brennan", specialty: "Family Medicine", city: "Grand Rapids", state: "MI", zip: "49503", accepting: true },
-    { npi: "1003000209", first: "Sofia", last: "Rossi", specialty: "Pediatrics", city: "Grand Rapids", state: "MI", zip: "49503", accepting: true },
-    { npi: "1003000217", first: "Samuel", last: "Washington", specialty: "Internal Medicine", city: "Grand Rapids", state: "MI", zip: "49504", accepting: true },
+    {
+      npi: "1003000126",
+      first: "Maria",
+      last: "Alvarez",
+      specialty: "Family Medicine",
+      city: "Detroit",
+      state: "MI",
+      zip: "48201",
+      accepting: true,
+    },
+    {
+      npi: "1003000134",
+      first: "James",
+      last: "Chen",
+      specialty: "Internal Medicine",
+      city: "Detroit",
+      state: "MI",
+      zip: "48202",
+      accepting: true,
+    },
+    {
+      npi: "1003000142",
+      first: "Aisha",
+      last: "Okafor",
+      specialty: "Pediatrics",
+      city: "Detroit",
+      state: "MI",
+      zip: "48201",
+      accepting: true,
+    },
+    {
+      npi: "1003000159",
+      first: "Robert",
+      last: "Kowalski",
+      specialty: "Family Medicine",
+      city: "Dearborn",
+      state: "MI",
+      zip: "48126",
+      accepting: false,
+    },
+    {
+      npi: "1003000167",
+      first: "Linda",
+      last: "Nguyen",
+      specialty: "Internal Medicine",
+      city: "Toledo",
+      state: "OH",
+      zip: "43604",
+      accepting: true,
+    },
+    {
+      npi: "1003000175",
+      first: "David",
+      last: "Schmidt",
+      specialty: "Pediatrics",
+      city: "Toledo",
+      state: "OH",
+      zip: "43606",
+      accepting: true,
+    },
+    {
+      npi: "1003000183",
+      first: "Grace",
+      last: "Patel",
+      specialty: "Family Medicine",
+      city: "Toledo",
+      state: "OH",
+      zip: "43604",
+      accepting: false,
+    },
+    {
+      npi: "1003000191",
+      first: "Thomas",
+      last: "Brennan",
+      specialty: "Family Medicine",
+      city: "Grand Rapids",
+      state: "MI",
+      zip: "49503",
+      accepting: true,
+    },
+    {
+      npi: "1003000209",
+      first: "Sofia",
+      last: "Rossi",
+      specialty: "Pediatrics",
+      city: "Grand Rapids",
+      state: "MI",
+      zip: "49503",
+      accepting: true,
+    },
+    {
+      npi: "1003000217",
+      first: "Samuel",
+      last: "Washington",
+      specialty: "Internal Medicine",
+      city: "Grand Rapids",
+      state: "MI",
+      zip: "49504",
+      accepting: true,
+    },
   ],
   primaryAdmin: { name: "Acme HR Administrator", email: "hr-admin@acme.example" },
 } as const;
@@ -62,19 +176,34 @@ export async function seedDemo(ctx: PortalContext): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
     await tx
       .insertInto("employers")
-      .values({ id: employerId, name: DEMO.employer.name, policyholder_id: DEMO.employer.policyholderId, created_at: now })
+      .values({
+        id: employerId,
+        name: DEMO.employer.name,
+        policyholder_id: DEMO.employer.policyholderId,
+        created_at: now,
+      })
       .onConflict((oc) => oc.doNothing())
       .execute();
     for (const g of DEMO.groups) {
       await tx
         .insertInto("groups")
-        .values({ id: demoIds.group(g.number), employer_id: employerId, group_number: g.number, name: g.name })
+        .values({
+          id: demoIds.group(g.number),
+          employer_id: employerId,
+          group_number: g.number,
+          name: g.name,
+        })
         .onConflict((oc) => oc.doNothing())
         .execute();
       for (const s of g.subgroups) {
         await tx
           .insertInto("subgroups")
-          .values({ id: demoIds.subgroup(g.number, s.code), group_id: demoIds.group(g.number), code: s.code, name: s.name })
+          .values({
+            id: demoIds.subgroup(g.number, s.code),
+            group_id: demoIds.group(g.number),
+            code: s.code,
+            name: s.name,
+          })
           .onConflict((oc) => oc.doNothing())
           .execute();
       }
@@ -159,6 +288,11 @@ export async function seedDemo(ctx: PortalContext): Promise<void> {
 
 /** The primary administrator's ID while they have not registered yet (the portal prints a key for them). */
 export async function pendingPrimaryAdmins(ctx: PortalContext): Promise<string[]> {
-  const rows = await ctx.db.selectFrom("users").select("id").where("role", "=", "primary-admin").where("status", "=", "pending").execute();
+  const rows = await ctx.db
+    .selectFrom("users")
+    .select("id")
+    .where("role", "=", "primary-admin")
+    .where("status", "=", "pending")
+    .execute();
   return rows.map((r) => r.id);
 }

@@ -68,6 +68,8 @@ export function checkPasswordStrength(password: string, context: string[]): void
           ? "must not contain your username, the employer's name or the group number"
           : undefined;
   if (problem) {
-    throw new AppError(400, "validation_failed", `password ${problem}`, [{ path: "password", message: problem }]);
+    throw new AppError(400, "validation_failed", `password ${problem}`, [
+      { path: "password", message: problem },
+    ]);
   }
 }

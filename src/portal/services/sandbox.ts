@@ -17,7 +17,11 @@ const CLOCK_KEY = "sandbox_clock_offset_ms";
 
 /** The sandbox clock's offset is kept in the database so a restarted portal is still "in the future". */
 export async function loadClockOffset(ctx: PortalContext, clock: OffsetClock): Promise<void> {
-  const row = await ctx.db.selectFrom("settings").select("value").where("key", "=", CLOCK_KEY).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom("settings")
+    .select("value")
+    .where("key", "=", CLOCK_KEY)
+    .executeTakeFirst();
   clock.offsetMs = row ? Number(row.value) : 0;
 }
 

@@ -104,7 +104,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("registered_at", "text")
     .execute();
   // Exactly one primary administrator per employer.
-  await sql`CREATE UNIQUE INDEX users_one_primary ON users(employer_id) WHERE role = 'primary-admin'`.execute(db);
+  await sql`CREATE UNIQUE INDEX users_one_primary ON users(employer_id) WHERE role = 'primary-admin'`.execute(
+    db,
+  );
 
   await db.schema
     .createTable("user_features")
@@ -190,7 +192,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("details", "text")
     .addColumn("at", "text", (c) => c.notNull())
     .execute();
-  await db.schema.createIndex("audit_events_employer_at").on("audit_events").columns(["employer_id", "at"]).execute();
+  await db.schema
+    .createIndex("audit_events_employer_at")
+    .on("audit_events")
+    .columns(["employer_id", "at"])
+    .execute();
 }
 
 export async function down(): Promise<void> {

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// hnctl entry point. Kept tiny: everything it imports is paid for on every run.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const major = Number(process.versions.node.split(".")[0]);
+if (major < 22) {
+  // npm installs a pinned Node 24 (the node@24 devDependency); use it when it is there.
+  const pinned = fileURLToPath(new URL("../node_modules/node/bin/node", import.meta.url));
+  if (existsSync(pinned) && !process.env.HNCTL_REEXEC) {
+    const child = spawnSync(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+      stdio: "inherit",
+      env: { ...process.env, HNCTL_REEXEC: "1" },
+    });
+    process.exit(child.status ?? (child.signal === "SIGINT" ? 130 : 1));
+  }
+  process.stderr.write(
+    `hnctl: needs Node.js 22.13 or newer, this is ${process.version}; install Node 24 LTS (or run \`npm install\` in the hnctl folder for its pinned Node)\n`,
+  );
+  process.exit(1);
+}
+
+// The compile cache must be on before oclif loads: a dynamic import, since static ones are hoisted.
+(await import("node:module")).enableCompileCache?.();
+const { execute } = await import("@oclif/core");
+await execute({ dir: import.meta.url });

@@ -1,0 +1,129 @@
+import { Command, Flags, Errors } from "@oclif/core";
+import { ApiError, NetworkError } from "../client/errors.js";
+import { CliError, ExitCode } from "./errors.js";
+import { CliSession } from "./session.js";
+import type { CredentialStore } from "./credentials.js";
+
+/** Portal status → exit code (CLI.md). */
+function exitCodeForStatus(status: number): number {
+  if (status === 401) return ExitCode.auth;
+  if (status === 403) return ExitCode.forbidden;
+  if (status === 404) return ExitCode.notFound;
+  if (status === 400 || status === 409 || status === 413 || status === 422) return ExitCode.invalid;
+  return ExitCode.error;
+}
+
+/**
+ * The base of every command: global flags, the session (portal URL and credentials), and error
+ * handling that turns anything thrown into one line + a hint + the documented exit code. With --json
+ * the error is `{ "error": { code, message, hint?, details?, exitCode } }` and nothing else: oclif's
+ * default would serialise every property of the error, and a got error carries the bearer token.
+ */
+export abstract class BaseCommand extends Command {
+  static override enableJsonFlag = true;
+
+  static override baseFlags = {
+    profile: Flags.string({
+      description: "configuration profile (its own portal URL and credentials)",
+      env: "HNCTL_PROFILE",
+      default: "default",
+      helpGroup: "GLOBAL",
+    }),
+    "api-url": Flags.string({
+      description: "portal base URL (beats HNCTL_API_URL and the profile's)",
+      helpGroup: "GLOBAL",
+    }),
+  };
+
+  /** Tests running commands in-process may inject a credential store. */
+  static credentialStoreOverride: CredentialStore | undefined;
+
+  #session?: CliSession;
+
+  protected session(flags: { profile: string; "api-url"?: string }): CliSession {
+    return (this.#session ??= new CliSession({
+      profile: flags.profile,
+      apiUrlFlag: flags["api-url"],
+      configDir: process.env.HNCTL_CONFIG_DIR || this.config.configDir,
+      env: process.env,
+      userAgent: `hnctl/${this.config.version} node/${process.version}`,
+      warn: (m) => this.logToStderr(m),
+      store: BaseCommand.credentialStoreOverride,
+    }));
+  }
+
+  /** Messages for people go to stderr so stdout stays clean for data. */
+  protected note(message: string): void {
+    this.logToStderr(message);
+  }
+
+  protected toCliError(err: unknown): CliError {
+    if (err instanceof CliError) return err;
+    if (err instanceof ApiError) {
+      const exit = exitCodeForStatus(err.status);
+      const detail = err.details?.length ? err.details.map((d) => `${d.path}: ${d.message}`).join("; ") : "";
+      const message =
+        detail && !err.message.includes(detail) && err.details!.length > 1
+          ? `${err.message} (${detail})`
+          : err.message;
+      const hint =
+        err.status === 401
+          ? this.#session?.envToken
+            ? "HNCTL_TOKEN was refused: create a new API token with `hnctl auth token create`"
+            : "run `hnctl login`"
+          : err.status === 429 && err.retryAfterSeconds
+            ? `try again in ${err.retryAfterSeconds} s`
+            : err.status >= 500
+              ? "the portal logged the error; try again, and report it if it persists"
+              : undefined;
+      return new CliError(message, exit, err.code, hint, err.details);
+    }
+    if (err instanceof NetworkError) {
+      const source = this.#session ? ` (URL from ${this.#session.apiUrlSource})` : "";
+      return new CliError(
+        err.message,
+        ExitCode.error,
+        err.code,
+        err.code === "unreachable" || err.code === "timeout"
+          ? `is the portal running? Start one with \`hnctl portal serve --demo\`, or check --api-url / HNCTL_API_URL${source}`
+          : undefined,
+      );
+    }
+    if (err instanceof Errors.ExitError) throw err;
+    const e = err as Error & { oclif?: { exit?: number }; parse?: unknown; code?: string };
+    // oclif's own flag and argument errors are usage errors.
+    if (e.parse || e.oclif?.exit === 2)
+      return new CliError(e.message.split("\n")[0]!, ExitCode.usage, "usage", "see --help");
+    if (e.code === "ERR_USE_AFTER_CLOSE" || e.name === "ExitPromptError")
+      return new CliError("interrupted", ExitCode.interrupted, "interrupted");
+    return new CliError(e.message?.split("\n")[0] || String(err), e.oclif?.exit ?? ExitCode.error, "error");
+  }
+
+  override async catch(err: unknown): Promise<never> {
+    if (err instanceof Errors.ExitError) throw err;
+    const cli = this.toCliError(err);
+    if (this.jsonEnabled()) {
+      this.logJson(this.toErrorJson(cli));
+    } else {
+      const line = cli.message.startsWith("hnctl:") ? cli.message : `hnctl: ${cli.message}`;
+      process.stderr.write(`${line}\n${cli.hint ? `  hint: ${cli.hint}\n` : ""}`);
+      if (cli.details && cli.details.length > 1) {
+        for (const d of cli.details) process.stderr.write(`  - ${d.path}: ${d.message}\n`);
+      }
+    }
+    return this.exit(cli.exitCode);
+  }
+
+  override toErrorJson(err: unknown): { error: Record<string, unknown> } {
+    const cli = this.toCliError(err);
+    return {
+      error: {
+        code: cli.code,
+        message: cli.message,
+        ...(cli.hint ? { hint: cli.hint } : {}),
+        ...(cli.details?.length ? { details: cli.details } : {}),
+        exitCode: cli.exitCode,
+      },
+    };
+  }
+}
