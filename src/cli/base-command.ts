@@ -5,8 +5,8 @@ import { CliSession } from "./session.js";
 import type { CredentialStore } from "./credentials.js";
 
 /** Portal status → exit code (CLI.md). */
-function exitCodeForStatus(status: number): number {
-  if (status === 401) return ExitCode.auth;
+function exitCodeFor(status: number, code: string): number {
+  if (status === 401 || code === "account_locked") return ExitCode.auth;
   if (status === 403) return ExitCode.forbidden;
   if (status === 404) return ExitCode.notFound;
   if (status === 400 || status === 409 || status === 413 || status === 422) return ExitCode.invalid;
@@ -47,20 +47,20 @@ export abstract class BaseCommand extends Command {
       configDir: process.env.HNCTL_CONFIG_DIR || this.config.configDir,
       env: process.env,
       userAgent: `hnctl/${this.config.version} node/${process.version}`,
-      warn: (m) => this.logToStderr(m),
+      warn: (m) => this.note(m),
       store: BaseCommand.credentialStoreOverride,
     }));
   }
 
-  /** Messages for people go to stderr so stdout stays clean for data. */
+  /** Messages for people go to stderr (also with --json: stdout then carries only the JSON). */
   protected note(message: string): void {
-    this.logToStderr(message);
+    process.stderr.write(message + "\n");
   }
 
   protected toCliError(err: unknown): CliError {
     if (err instanceof CliError) return err;
     if (err instanceof ApiError) {
-      const exit = exitCodeForStatus(err.status);
+      const exit = exitCodeFor(err.status, err.code);
       const detail = err.details?.length ? err.details.map((d) => `${d.path}: ${d.message}`).join("; ") : "";
       const message =
         detail && !err.message.includes(detail) && err.details!.length > 1
@@ -71,7 +71,9 @@ export abstract class BaseCommand extends Command {
           ? this.#session?.envToken
             ? "HNCTL_TOKEN was refused: create a new API token with `hnctl auth token create`"
             : "run `hnctl login`"
-          : err.status === 429 && err.retryAfterSeconds
+          : err.code === "account_locked"
+            ? "wait for the lock to end, or ask an administrator"
+            : err.status === 429 && err.retryAfterSeconds
             ? `try again in ${err.retryAfterSeconds} s`
             : err.status >= 500
               ? "the portal logged the error; try again, and report it if it persists"

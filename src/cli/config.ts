@@ -54,6 +54,8 @@ export type ApiUrlSource = "--api-url" | "HNCTL_API_URL" | "profile" | "default"
 export function parseApiUrl(raw: string, source: ApiUrlSource): URL {
   let url: URL;
   try {
+    // "localhost:4010" parses as a URL with the scheme "localhost:"; insist on scheme://host.
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) throw new Error("no scheme");
     url = new URL(raw);
   } catch {
     throw usageError(`${source} is not a valid URL: "${raw}"`, `use a full URL such as ${DEFAULT_API_URL}`);
