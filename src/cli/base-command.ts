@@ -74,10 +74,10 @@ export abstract class BaseCommand extends Command {
           : err.code === "account_locked"
             ? "wait for the lock to end, or ask an administrator"
             : err.status === 429 && err.retryAfterSeconds
-            ? `try again in ${err.retryAfterSeconds} s`
-            : err.status >= 500
-              ? "the portal logged the error; try again, and report it if it persists"
-              : undefined;
+              ? `try again in ${err.retryAfterSeconds} s`
+              : err.status >= 500
+                ? "the portal logged the error; try again, and report it if it persists"
+                : undefined;
       return new CliError(message, exit, err.code, hint, err.details);
     }
     if (err instanceof NetworkError) {

@@ -13,7 +13,11 @@ const secretToolAvailable = spawnSync("sh", ["-c", "command -v secret-tool"]).st
 const keyringAvailable = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS) && secretToolAvailable;
 
 it("a Secret Service is available where the keychain test must run (CI)", () => {
-  if (process.env.CI) expect(keyringAvailable, "CI must run the keychain test: install gnome-keyring + libsecret-tools and run under dbus-run-session").toBe(true);
+  if (process.env.CI)
+    expect(
+      keyringAvailable,
+      "CI must run the keychain test: install gnome-keyring + libsecret-tools and run under dbus-run-session",
+    ).toBe(true);
 });
 
 const secretTool = (...args: string[]) => spawnSync("secret-tool", args, { encoding: "utf8" });
@@ -24,7 +28,18 @@ describe.runIf(keyringAvailable)("tokens in the OS keychain (Secret Service)", (
     portal = await startPortalProcess();
     const { env, cleanup } = cliEnv(portal.url);
     const reg = await runCli(
-      ["register", "--group-number", "G1000001", "--policyholder-id", "1234", "--key", portal.registrationKey!, "--username", "keyring-admin", "--password-stdin"],
+      [
+        "register",
+        "--group-number",
+        "G1000001",
+        "--policyholder-id",
+        "1234",
+        "--key",
+        portal.registrationKey!,
+        "--username",
+        "keyring-admin",
+        "--password-stdin",
+      ],
       { env, input: PASSWORD },
     );
     expect(reg.code).toBe(0);
@@ -37,10 +52,17 @@ describe.runIf(keyringAvailable)("tokens in the OS keychain (Secret Service)", (
   it("login stores the refresh token in the keychain, whoami uses it, logout removes it", async () => {
     const { env: fileEnv, configDir, cleanup } = cliEnv(portal.url);
     const { HNCTL_CREDENTIAL_STORE: _, ...env } = fileEnv;
-    const keychainEnv = { ...env, DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS, HNCTL_PROFILE: "keychain-test" };
+    const keychainEnv = {
+      ...env,
+      DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS,
+      HNCTL_PROFILE: "keychain-test",
+    };
     const account = `keychain-test@${new URL(portal.url).host}`;
     try {
-      const login = await runCli(["login", "-u", "keyring-admin", "--password-stdin"], { env: keychainEnv, input: PASSWORD });
+      const login = await runCli(["login", "-u", "keyring-admin", "--password-stdin"], {
+        env: keychainEnv,
+        input: PASSWORD,
+      });
       expect(login.stderr).toContain("OS keychain (Secret Service)");
       expect(login.code).toBe(0);
       // Not in a file: only in the keychain.
@@ -59,7 +81,11 @@ describe.runIf(keyringAvailable)("tokens in the OS keychain (Secret Service)", (
       // The refresh token really works from the keychain: force a refresh by expiring the access token there.
       secretTool("clear", "service", "hnctl", "username", account);
       const expired = { ...stored, accessTokenExpiresAt: new Date(Date.now() - 60_000).toISOString() };
-      const store = spawnSync("secret-tool", ["store", "--label", `hnctl ${account}`, "service", "hnctl", "username", account], { input: JSON.stringify(expired) });
+      const store = spawnSync(
+        "secret-tool",
+        ["store", "--label", `hnctl ${account}`, "service", "hnctl", "username", account],
+        { input: JSON.stringify(expired) },
+      );
       expect(store.status).toBe(0);
       const whoami = await runCli(["whoami", "--json"], { env: keychainEnv });
       expect(whoami.code).toBe(0);

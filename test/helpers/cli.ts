@@ -13,10 +13,18 @@ export interface RunResult {
 }
 
 /** Runs the built CLI as a child process, as a user or cron would: no TTY, its own config dir. */
-export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+export function runCli(
+  args: string[],
+  opts: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...opts.env })) {
+    for (const [k, v] of Object.entries({
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NO_COLOR: "1",
+      ...opts.env,
+    })) {
       if (v !== undefined) env[k] = v;
     }
     const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
@@ -45,10 +53,24 @@ export interface PortalProcess {
 }
 
 /** Starts `hnctl portal serve` on port 0 with a temp database and waits for "Portal listening on URL". */
-export async function startPortalProcess(opts: { demo?: boolean; dir?: string; extraArgs?: string[] } = {}): Promise<PortalProcess> {
+export async function startPortalProcess(
+  opts: { demo?: boolean; dir?: string; extraArgs?: string[] } = {},
+): Promise<PortalProcess> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "hnctl-e2e-portal-"));
-  const args = ["portal", "serve", "--port", "0", "--db", join(dir, "portal.db"), ...(opts.demo === false ? ["--sandbox"] : ["--demo"]), ...(opts.extraArgs ?? [])];
-  const proc = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+  const args = [
+    "portal",
+    "serve",
+    "--port",
+    "0",
+    "--db",
+    join(dir, "portal.db"),
+    ...(opts.demo === false ? ["--sandbox"] : ["--demo"]),
+    ...(opts.extraArgs ?? []),
+  ];
+  const proc = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   proc.stderr!.on("data", (d) => (stderr += d));
