@@ -3,3 +3,4 @@ export * from "./errors.js";
 export * from "./auth.js";
 export * from "./sandbox.js";
 export * from "./routes.js";
+export * from "./users.js";

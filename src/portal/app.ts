@@ -20,6 +20,10 @@ declare module "fastify" {
   interface FastifyRequest {
     principal?: Principal;
   }
+  interface FastifyInstance {
+    /** Every route registered on the app, so a test can prove each one is in the authorization matrix. */
+    registeredRoutes: { method: string; url: string }[];
+  }
 }
 
 export interface AppOptions {
@@ -70,6 +74,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     forceCloseConnections: "idle",
   }).withTypeProvider<ZodTypeProvider>();
 
+  const registeredRoutes: { method: string; url: string }[] = [];
+  app.decorate("registeredRoutes", registeredRoutes);
+  app.addHook("onRoute", (r) => {
+    for (const method of [r.method].flat()) if (method !== "HEAD") registeredRoutes.push({ method, url: r.url });
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest("principal", undefined);

@@ -86,6 +86,13 @@ export interface Database {
     created_at: string;
     last_used_at: string | null;
   };
+  user_notifications: {
+    user_id: string;
+    report_ready: number;
+    bill_available: number;
+    payment_status: number;
+    enrollment_changes: number;
+  };
   outbox: {
     id: string;
     to_addr: string;

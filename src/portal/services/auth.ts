@@ -443,6 +443,10 @@ export async function authenticate(ctx: PortalContext, bearer: string | undefine
     });
     const allowed = new Set(JSON.parse(tok.features) as string[]);
     principal.features = new Set([...principal.features].filter((f) => allowed.has(f)));
+    // "Last used" to the minute is enough, and spares a write on every request of a busy cron job.
+    if (!tok.last_used_at || Date.parse(now) - Date.parse(tok.last_used_at) > 60_000) {
+      await ctx.db.updateTable("api_tokens").set({ last_used_at: now }).where("id", "=", tok.id).execute();
+    }
     return principal;
   }
   const row = await ctx.db

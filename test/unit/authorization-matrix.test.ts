@@ -1,0 +1,304 @@
+/**
+ * The authorization matrix: every route × actor × object relationship, against the real app (Fastify
+ * inject) on a real database. Each cell states the status the caller must get. Every refusal must
+ * leave the database exactly as it was. A second test fails when a route exists that this table
+ * does not name, so every new route must be added here.
+ *
+ * Actors (employer "Acme", the demo):
+ *   P  primary administrator              S  secondary administrator
+ *   G  group administrator of G1000001 (enrollment.view, enrollment.edit, billing.view, users.manage)
+ *   D  delegate at location DET (enrollment.view, billing.view)
+ *   T  API token of the primary administrator with only enrollment.view
+ *   X  a disabled user (its token was valid before it was disabled)
+ *   A  anonymous
+ * Relationships of the object named in the request:
+ *   own    in the caller's scope (group G1000001 / location DET)
+ *   group  another group of the same employer (G1000002 / location TOL)
+ *   other  another employer
+ *   self   the caller's own account (routes that take `me`)
+ *   -      the route names no object
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { routes, type RouteName } from "../../src/contract/routes.js";
+import { hashPassword } from "../../src/portal/services/passwords.js";
+import { createApiToken } from "../../src/portal/services/auth.js";
+import { demoIds } from "../../src/portal/services/demo.js";
+import { seedId } from "../../src/portal/ids.js";
+import { TEST_PASSWORD, testPortal, type TestPortal } from "../helpers/portal.js";
+
+const ACTORS = ["P", "S", "G", "D", "T", "X", "A"] as const;
+type Actor = (typeof ACTORS)[number];
+type Rel = "own" | "group" | "other" | "self" | "-";
+
+interface Request {
+  params?: Record<string, string>;
+  query?: string;
+  body?: unknown;
+}
+interface Cell {
+  /** Builds the request for this actor (creating fresh objects where a success would change them). */
+  request: (f: Fixture, actor: Actor) => Promise<Request> | Request;
+  /** Expected statuses in actor order P S G D T X A. */
+  expect: string;
+}
+
+// ---------------------------------------------------------------- the table
+const matrix: Record<RouteName, Partial<Record<Rel, Cell>>> = {
+  health: { "-": { request: () => ({}), expect: "200 200 200 200 200 200 200" } },
+  register: {
+    "-": {
+      request: () => ({ body: { groupNumber: "G1000001", policyholderId: "1234", key: "ZZZZ-ZZZZ-ZZZZ-ZZZZ", username: "nobody-here", password: TEST_PASSWORD } }),
+      expect: "422 422 422 422 422 422 422",
+    },
+  },
+  login: { "-": { request: () => ({ body: { username: "matrix-login", password: TEST_PASSWORD } }), expect: "200 200 200 200 200 200 200" } },
+  refresh: { "-": { request: () => ({ body: { refreshToken: "hnr_not-a-real-token" } }), expect: "401 401 401 401 401 401 401" } },
+  logout: { "-": { request: () => ({ body: { refreshToken: "hnr_not-a-real-token" } }), expect: "200 200 200 200 200 200 200" } },
+  whoami: { self: { request: () => ({}), expect: "200 200 200 200 200 401 401" } },
+
+  userList: { "-": { request: () => ({}), expect: "200 200 200 403 403 401 401" } },
+  userCreate: {
+    own: { request: (f) => ({ body: f.newDelegateBody(["G1000001"]) }), expect: "201 201 201 403 403 401 401" },
+    group: { request: (f) => ({ body: f.newDelegateBody(["G1000002"]) }), expect: "201 201 403 403 403 401 401" },
+    other: { request: (f) => ({ body: f.newDelegateBody(["G2000001"]) }), expect: "422 422 422 403 403 401 401" },
+  },
+  userShow: {
+    self: { request: () => ({ params: { userId: "me" } }), expect: "200 200 200 200 200 401 401" },
+    own: { request: (f) => ({ params: { userId: f.delegateInA } }), expect: "200 200 200 404 404 401 401" },
+    group: { request: (f) => ({ params: { userId: f.delegateInB } }), expect: "200 200 404 404 404 401 401" },
+    other: { request: (f) => ({ params: { userId: f.otherEmployerUser } }), expect: "404 404 404 404 404 401 401" },
+  },
+  userUpdate: {
+    self: { request: () => ({ params: { userId: "me" }, body: { phone: "+1 313 555 0100" } }), expect: "200 200 200 200 200 401 401" },
+    own: { request: (f) => ({ params: { userId: f.delegateInA }, body: { name: "Renamed" } }), expect: "200 200 200 404 404 401 401" },
+    group: { request: (f) => ({ params: { userId: f.delegateInB }, body: { name: "Renamed" } }), expect: "200 200 404 404 404 401 401" },
+    other: { request: (f) => ({ params: { userId: f.otherEmployerUser }, body: { name: "Renamed" } }), expect: "404 404 404 404 404 401 401" },
+  },
+  userDisable: {
+    self: { request: () => ({ params: { userId: "me" } }), expect: "403 403 403 403 403 401 401" },
+    own: { request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000001"]) } }), expect: "200 200 200 403 403 401 401" },
+    group: { request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000002"]) } }), expect: "200 200 404 403 403 401 401" },
+    other: { request: (f) => ({ params: { userId: f.otherEmployerUser } }), expect: "404 404 404 403 403 401 401" },
+  },
+  userEnable: {
+    own: { request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000001"], "disabled") } }), expect: "200 200 200 403 403 401 401" },
+    group: { request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000002"], "disabled") } }), expect: "200 200 404 403 403 401 401" },
+    other: { request: (f) => ({ params: { userId: f.otherEmployerUser } }), expect: "404 404 404 403 403 401 401" },
+  },
+  userReissueKey: {
+    own: { request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000001"], "pending") } }), expect: "200 200 200 403 403 401 401" },
+    group: { request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000002"], "pending") } }), expect: "200 200 404 403 403 401 401" },
+    other: { request: (f) => ({ params: { userId: f.otherEmployerUser } }), expect: "404 404 404 403 403 401 401" },
+  },
+  notificationsShow: {
+    self: { request: () => ({ params: { userId: "me" } }), expect: "200 200 200 200 200 401 401" },
+    own: { request: (f) => ({ params: { userId: f.delegateInA } }), expect: "200 200 200 404 404 401 401" },
+    group: { request: (f) => ({ params: { userId: f.delegateInB } }), expect: "200 200 404 404 404 401 401" },
+    other: { request: (f) => ({ params: { userId: f.otherEmployerUser } }), expect: "404 404 404 404 404 401 401" },
+  },
+  notificationsUpdate: {
+    self: { request: () => ({ params: { userId: "me" }, body: { reportReady: false } }), expect: "200 200 200 200 200 401 401" },
+    own: { request: (f) => ({ params: { userId: f.delegateInA }, body: { reportReady: false } }), expect: "200 200 200 404 404 401 401" },
+    group: { request: (f) => ({ params: { userId: f.delegateInB }, body: { reportReady: false } }), expect: "200 200 404 404 404 401 401" },
+    other: { request: (f) => ({ params: { userId: f.otherEmployerUser }, body: { reportReady: false } }), expect: "404 404 404 404 404 401 401" },
+  },
+  tokenCreate: {
+    self: { request: (f) => ({ body: { name: f.unique("token"), features: ["enrollment.view"] } }), expect: "201 201 201 201 403 401 401" },
+  },
+  tokenList: { self: { request: () => ({}), expect: "200 200 200 200 200 401 401" } },
+  tokenRevoke: {
+    // (anonymous has no tokens: it is shown the primary's)
+    self: { request: async (f, actor) => ({ params: { tokenId: await f.newTokenFor(actor === "A" ? "P" : actor) } }), expect: "200 200 200 200 200 401 401" },
+    own: { request: async (f) => ({ params: { tokenId: await f.newTokenFor("D") } }), expect: "404 404 404 200 404 401 401" },
+    other: { request: async (f) => ({ params: { tokenId: await f.newTokenFor("other") } }), expect: "404 404 404 404 404 401 401" },
+  },
+  auditList: { "-": { request: () => ({ query: "limit=5" }), expect: "200 200 403 403 403 401 401" } },
+
+  outbox: { "-": { request: () => ({ query: "last=true" }), expect: "200 200 200 200 200 200 200" } },
+  clockShow: { "-": { request: () => ({}), expect: "200 200 200 200 200 200 200" } },
+  clockAdvance: { "-": { request: () => ({ body: { by: "1m" } }), expect: "200 200 200 200 200 200 200" } },
+};
+
+// ---------------------------------------------------------------- fixtures
+interface Fixture {
+  tokens: Record<Actor, string | undefined>;
+  userIds: Record<Actor | "other", string>;
+  delegateInA: string;
+  delegateInB: string;
+  otherEmployerUser: string;
+  unique(prefix: string): string;
+  newDelegateBody(groups: string[]): Record<string, unknown>;
+  newUser(role: "delegate" | "group-admin", groups: string[], status?: "active" | "pending" | "disabled"): Promise<string>;
+  newTokenFor(owner: Actor | "other"): Promise<string>;
+}
+
+let portal: TestPortal;
+let f: Fixture;
+const OTHER_EMPLOYER = seedId("emp", "other-employer");
+
+async function insertUser(
+  employerId: string,
+  role: "primary-admin" | "secondary-admin" | "group-admin" | "delegate",
+  opts: { username?: string; features?: string[]; groupIds?: string[]; locationIds?: string[]; status?: "active" | "pending" | "disabled" } = {},
+): Promise<string> {
+  const id = `usr_matrix_${Math.random().toString(36).slice(2, 12)}`;
+  const db = portal.ctx.db;
+  await db
+    .insertInto("users")
+    .values({
+      id,
+      employer_id: employerId,
+      role,
+      username: opts.username ?? null,
+      password_hash: opts.username ? await hashPassword(TEST_PASSWORD) : null,
+      name: `Matrix ${role}`,
+      email: `${id}@matrix.example`,
+      phone: null,
+      status: opts.status ?? (opts.username ? "active" : "pending"),
+      locked_until: null,
+      created_by: null,
+      created_at: new Date().toISOString(),
+      registered_at: opts.username ? new Date().toISOString() : null,
+    })
+    .execute();
+  for (const feature of opts.features ?? []) await db.insertInto("user_features").values({ user_id: id, feature }).execute();
+  for (const group_id of opts.groupIds ?? []) await db.insertInto("user_scopes").values({ user_id: id, group_id, location_id: null }).execute();
+  for (const location_id of opts.locationIds ?? []) await db.insertInto("user_scopes").values({ user_id: id, group_id: null, location_id }).execute();
+  return id;
+}
+
+async function login(username: string): Promise<string> {
+  const res = await portal.call("POST", "/v1/auth/login", { body: { username, password: TEST_PASSWORD } });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.accessToken;
+}
+
+beforeAll(async () => {
+  portal = await testPortal();
+  const db = portal.ctx.db;
+  const acme = demoIds.employer;
+  const gA = demoIds.group("G1000001");
+  const gB = demoIds.group("G1000002");
+  // A second employer, to prove nothing crosses employers.
+  await db.insertInto("employers").values({ id: OTHER_EMPLOYER, name: "Other Corp", policyholder_id: "000009999", created_at: new Date().toISOString() }).execute();
+  await db.insertInto("groups").values({ id: seedId("grp", "G2000001"), employer_id: OTHER_EMPLOYER, group_number: "G2000001", name: "Other Corp" }).execute();
+  const otherPrimary = await insertUser(OTHER_EMPLOYER, "primary-admin", { username: "other-primary" });
+
+  const { accessToken: primaryToken } = await portal.registerPrimary("matrix-primary");
+  const secondary = await insertUser(acme, "secondary-admin", { username: "matrix-secondary" });
+  const groupAdmin = await insertUser(acme, "group-admin", {
+    username: "matrix-group-admin",
+    features: ["enrollment.view", "enrollment.edit", "billing.view", "users.manage"],
+    groupIds: [gA],
+  });
+  const delegate = await insertUser(acme, "delegate", { username: "matrix-delegate", features: ["enrollment.view", "billing.view"], locationIds: [demoIds.location("DET")] });
+  const disabled = await insertUser(acme, "delegate", { username: "matrix-disabled", features: ["enrollment.view"], groupIds: [gA] });
+  await insertUser(acme, "delegate", { username: "matrix-login", features: ["enrollment.view"], groupIds: [gA] });
+  const disabledToken = await login("matrix-disabled");
+  await db.updateTable("users").set({ status: "disabled" }).where("id", "=", disabled).execute();
+  const primaryId = (await portal.call("GET", "/v1/me", { token: primaryToken })).body.user.id as string;
+  const apiToken = await createApiToken(portal.ctx, primaryId, { name: "matrix", features: ["enrollment.view"], expiresAt: new Date(Date.now() + 86_400_000) });
+
+  let counter = 0;
+  f = {
+    tokens: {
+      P: primaryToken,
+      S: await login("matrix-secondary"),
+      G: await login("matrix-group-admin"),
+      D: await login("matrix-delegate"),
+      T: apiToken.token,
+      X: disabledToken,
+      A: undefined,
+    },
+    userIds: { P: primaryId, S: secondary, G: groupAdmin, D: delegate, T: primaryId, X: disabled, A: "", other: otherPrimary },
+    delegateInA: await insertUser(acme, "delegate", { features: ["enrollment.view"], groupIds: [gA] }),
+    delegateInB: await insertUser(acme, "delegate", { features: ["enrollment.view"], groupIds: [gB] }),
+    otherEmployerUser: otherPrimary,
+    unique: (prefix) => `${prefix}-${++counter}`,
+    newDelegateBody: (groups) => ({ role: "delegate", name: "New Delegate", email: `new-${++counter}@matrix.example`, features: ["enrollment.view"], groups }),
+    newUser: (role, groups, status = "active") =>
+      insertUser(acme, role, { features: ["enrollment.view"], groupIds: groups.map((g) => demoIds.group(g)), status, ...(status === "pending" ? {} : { username: `matrix-u${++counter}` }) }),
+    newTokenFor: async (owner) => (await createApiToken(portal.ctx, f.userIds[owner], { name: `t${++counter}`, features: [], expiresAt: new Date(Date.now() + 86_400_000) })).id,
+  };
+});
+afterAll(async () => {
+  await portal?.dispose();
+});
+
+/** Every row of every table, minus what any authenticated request may touch (a token's last-used time). */
+async function snapshot(): Promise<string> {
+  const tables = await portal.ctx.db
+    .selectFrom("sqlite_master" as never)
+    .select("name" as never)
+    .where("type" as never, "=", "table" as never)
+    .execute();
+  const dump: Record<string, unknown[]> = {};
+  for (const { name } of tables as { name: string }[]) {
+    const rows = await portal.ctx.db.selectFrom(name as never).selectAll().execute();
+    dump[name] = rows.map((r) => ({ ...(r as object), last_used_at: undefined }));
+  }
+  return JSON.stringify(dump);
+}
+
+function urlFor(name: RouteName, req: Request): string {
+  const path = routes[name].path.replace(/:(\w+)/g, (_, k: string) => encodeURIComponent(req.params?.[k] ?? ""));
+  return req.query ? `${path}?${req.query}` : path;
+}
+
+const FORBIDDEN_KEYS = /"(password|passwordHash|password_hash|tokenHash|token_hash|keyHash|key_hash|ssnEncrypted|ssn_encrypted|ssnHmac|ssn_hmac)"/;
+
+describe("authorization matrix", () => {
+  const cases = Object.entries(matrix).flatMap(([name, rels]) =>
+    Object.entries(rels).flatMap(([rel, cell]) => {
+      const statuses = cell!.expect.split(" ");
+      expect(statuses, `${name}/${rel} needs one status per actor`).toHaveLength(ACTORS.length);
+      return ACTORS.map((actor, i) => ({ name: name as RouteName, rel, actor, cell: cell!, status: Number(statuses[i]) }));
+    }),
+  );
+
+  it.each(cases)("$name ($rel) as $actor → $status", async ({ name, actor, cell, status }) => {
+    const req = await cell.request(f, actor);
+    const before = await snapshot();
+    const def = routes[name];
+    const res = await portal.call(def.method, urlFor(name, req), { body: req.body, token: f.tokens[actor] });
+    expect(res.status, JSON.stringify(res.body)).toBe(status);
+    if (status >= 400) {
+      expect(Object.keys(res.body)).toEqual(["error"]);
+      // Login/registration attempts are audited even when refused; every other refusal changes nothing.
+      if (def.access !== "public") expect(await snapshot()).toBe(before);
+    }
+    expect(JSON.stringify(res.body ?? {})).not.toMatch(FORBIDDEN_KEYS);
+  });
+
+  it("names every route the app registers (add new routes to the table)", () => {
+    const named = new Set(Object.keys(matrix));
+    for (const name of Object.keys(routes)) expect(named.has(name), `route ${name} is missing from the matrix`).toBe(true);
+    const contractPaths = new Set(Object.values(routes).map((r) => `${r.method} ${r.path}`));
+    const registered = portal.app.registeredRoutes.filter((r) => r.url !== "/openapi.json").map((r) => `${r.method} ${r.url}`);
+    for (const route of registered) expect(contractPaths.has(route), `${route} is served but not in the contract/matrix`).toBe(true);
+    expect(registered.length).toBe(contractPaths.size);
+  });
+});
+
+describe("mass assignment and self-service limits", () => {
+  it("a delegate cannot PATCH their own features, scope or role", async () => {
+    const before = await snapshot();
+    const features = await portal.call("PATCH", "/v1/users/me", { token: f.tokens.D, body: { features: ["users.manage"] } });
+    expect(features.status).toBe(403);
+    const scope = await portal.call("PATCH", "/v1/users/me", { token: f.tokens.D, body: { groups: ["G1000001", "G1000002"] } });
+    expect(scope.status).toBe(403);
+    const role = await portal.call("PATCH", "/v1/users/me", { token: f.tokens.D, body: { role: "primary-admin" } });
+    expect(role.status).toBe(400);
+    expect(role.body.error.code).toBe("validation_failed");
+    const employer = await portal.call("PATCH", `/v1/users/${f.delegateInA}`, { token: f.tokens.P, body: { employerId: OTHER_EMPLOYER } });
+    expect(employer.status).toBe(400);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it("responses carry the same keys whoever asks, and no secret fields", async () => {
+    const keysAs = async (actor: Actor) => Object.keys((await portal.call("GET", `/v1/users/${f.delegateInA}`, { token: f.tokens[actor] })).body).sort();
+    expect(await keysAs("P")).toEqual(await keysAs("G"));
+    const me = await portal.call("GET", "/v1/users/me", { token: f.tokens.D });
+    expect(Object.keys(me.body).sort()).toEqual(await keysAs("P"));
+  });
+});
