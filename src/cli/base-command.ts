@@ -3,6 +3,7 @@ import { ApiError, NetworkError } from "../client/errors.js";
 import { CliError, ExitCode } from "./errors.js";
 import { CliSession } from "./session.js";
 import type { CredentialStore } from "./credentials.js";
+import { renderCsv, renderTable, type Column } from "./output.js";
 
 /** Portal status → exit code (CLI.md). */
 function exitCodeFor(status: number, code: string): number {
@@ -55,6 +56,16 @@ export abstract class BaseCommand extends Command {
   /** Messages for people go to stderr (also with --json: stdout then carries only the JSON). */
   protected note(message: string): void {
     process.stderr.write(message + "\n");
+  }
+
+  /** A list for people (table), spreadsheets (--csv) or programs (--json: oclif prints what run() returns). */
+  protected async printList<T>(
+    rows: T[],
+    columns: Column<T>[],
+    opts: { csv?: boolean; empty: string },
+  ): Promise<void> {
+    if (opts.csv) process.stdout.write(await renderCsv(rows, columns));
+    else if (!this.jsonEnabled()) this.log(rows.length ? await renderTable(rows, columns) : opts.empty);
   }
 
   protected toCliError(err: unknown): CliError {

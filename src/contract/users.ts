@@ -5,7 +5,11 @@ import { Scope } from "./auth.js";
 /** Roles that can be created (the primary administrator exists from onboarding and cannot be created). */
 export const CreatableRole = z.enum(["secondary-admin", "group-admin", "delegate"]);
 
-export const LocationCode = z.string().trim().toUpperCase().regex(/^[A-Z0-9]{2,10}$/, "must be a location code such as DET");
+export const LocationCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9]{2,10}$/, "must be a location code such as DET");
 const Email = z.email("must be an e-mail address such as name@example.com").trim().toLowerCase().max(254);
 const Phone = z
   .string()
@@ -30,7 +34,9 @@ export const NotificationUpdate = z.strictObject({
 export const User = z.object({
   id: z.string(),
   role: z.enum(["primary-admin", "secondary-admin", "group-admin", "delegate"]),
-  status: z.enum(["pending", "active", "disabled"]).describe("pending until the user registers with the e-mailed key"),
+  status: z
+    .enum(["pending", "active", "disabled"])
+    .describe("pending until the user registers with the e-mailed key"),
   username: z.string().nullable(),
   name: z.string(),
   email: z.string(),
@@ -48,7 +54,11 @@ export const UserCreateRequest = z.strictObject({
   name: Name,
   email: Email,
   phone: Phone.optional(),
-  features: z.array(Feature).max(8).default([]).describe("ignored for secondary administrators, who hold every feature"),
+  features: z
+    .array(Feature)
+    .max(8)
+    .default([])
+    .describe("ignored for secondary administrators, who hold every feature"),
   groups: z.array(GroupNumber).max(100).default([]),
   locations: z.array(LocationCode).max(100).default([]),
 });
@@ -79,7 +89,12 @@ export const ApiTokenCreateRequest = z.strictObject({
     .trim()
     .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, "1-64 characters: letters, digits, space, '.', '_' or '-'"),
   features: z.array(Feature).max(8).optional().describe("default: all of your features"),
-  expiresInDays: z.number().int().min(1, "must be at least 1 day").max(366, "must be at most 366 days").default(90),
+  expiresInDays: z
+    .number()
+    .int()
+    .min(1, "must be at least 1 day")
+    .max(366, "must be at most 366 days")
+    .default(90),
 });
 export const ApiToken = z.object({
   id: z.string(),

@@ -77,7 +77,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const registeredRoutes: { method: string; url: string }[] = [];
   app.decorate("registeredRoutes", registeredRoutes);
   app.addHook("onRoute", (r) => {
-    for (const method of [r.method].flat()) if (method !== "HEAD") registeredRoutes.push({ method, url: r.url });
+    for (const method of [r.method].flat())
+      if (method !== "HEAD") registeredRoutes.push({ method, url: r.url });
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -47,70 +47,173 @@ const matrix: Record<RouteName, Partial<Record<Rel, Cell>>> = {
   health: { "-": { request: () => ({}), expect: "200 200 200 200 200 200 200" } },
   register: {
     "-": {
-      request: () => ({ body: { groupNumber: "G1000001", policyholderId: "1234", key: "ZZZZ-ZZZZ-ZZZZ-ZZZZ", username: "nobody-here", password: TEST_PASSWORD } }),
+      request: () => ({
+        body: {
+          groupNumber: "G1000001",
+          policyholderId: "1234",
+          key: "ZZZZ-ZZZZ-ZZZZ-ZZZZ",
+          username: "nobody-here",
+          password: TEST_PASSWORD,
+        },
+      }),
       expect: "422 422 422 422 422 422 422",
     },
   },
-  login: { "-": { request: () => ({ body: { username: "matrix-login", password: TEST_PASSWORD } }), expect: "200 200 200 200 200 200 200" } },
-  refresh: { "-": { request: () => ({ body: { refreshToken: "hnr_not-a-real-token" } }), expect: "401 401 401 401 401 401 401" } },
-  logout: { "-": { request: () => ({ body: { refreshToken: "hnr_not-a-real-token" } }), expect: "200 200 200 200 200 200 200" } },
+  login: {
+    "-": {
+      request: () => ({ body: { username: "matrix-login", password: TEST_PASSWORD } }),
+      expect: "200 200 200 200 200 200 200",
+    },
+  },
+  refresh: {
+    "-": {
+      request: () => ({ body: { refreshToken: "hnr_not-a-real-token" } }),
+      expect: "401 401 401 401 401 401 401",
+    },
+  },
+  logout: {
+    "-": {
+      request: () => ({ body: { refreshToken: "hnr_not-a-real-token" } }),
+      expect: "200 200 200 200 200 200 200",
+    },
+  },
   whoami: { self: { request: () => ({}), expect: "200 200 200 200 200 401 401" } },
 
   userList: { "-": { request: () => ({}), expect: "200 200 200 403 403 401 401" } },
   userCreate: {
-    own: { request: (f) => ({ body: f.newDelegateBody(["G1000001"]) }), expect: "201 201 201 403 403 401 401" },
-    group: { request: (f) => ({ body: f.newDelegateBody(["G1000002"]) }), expect: "201 201 403 403 403 401 401" },
-    other: { request: (f) => ({ body: f.newDelegateBody(["G2000001"]) }), expect: "422 422 422 403 403 401 401" },
+    own: {
+      request: (f) => ({ body: f.newDelegateBody(["G1000001"]) }),
+      expect: "201 201 201 403 403 401 401",
+    },
+    group: {
+      request: (f) => ({ body: f.newDelegateBody(["G1000002"]) }),
+      expect: "201 201 403 403 403 401 401",
+    },
+    other: {
+      request: (f) => ({ body: f.newDelegateBody(["G2000001"]) }),
+      expect: "422 422 422 403 403 401 401",
+    },
   },
   userShow: {
     self: { request: () => ({ params: { userId: "me" } }), expect: "200 200 200 200 200 401 401" },
     own: { request: (f) => ({ params: { userId: f.delegateInA } }), expect: "200 200 200 404 404 401 401" },
     group: { request: (f) => ({ params: { userId: f.delegateInB } }), expect: "200 200 404 404 404 401 401" },
-    other: { request: (f) => ({ params: { userId: f.otherEmployerUser } }), expect: "404 404 404 404 404 401 401" },
+    other: {
+      request: (f) => ({ params: { userId: f.otherEmployerUser } }),
+      expect: "404 404 404 404 404 401 401",
+    },
   },
   userUpdate: {
-    self: { request: () => ({ params: { userId: "me" }, body: { phone: "+1 313 555 0100" } }), expect: "200 200 200 200 200 401 401" },
-    own: { request: (f) => ({ params: { userId: f.delegateInA }, body: { name: "Renamed" } }), expect: "200 200 200 404 404 401 401" },
-    group: { request: (f) => ({ params: { userId: f.delegateInB }, body: { name: "Renamed" } }), expect: "200 200 404 404 404 401 401" },
-    other: { request: (f) => ({ params: { userId: f.otherEmployerUser }, body: { name: "Renamed" } }), expect: "404 404 404 404 404 401 401" },
+    self: {
+      request: () => ({ params: { userId: "me" }, body: { phone: "+1 313 555 0100" } }),
+      expect: "200 200 200 200 200 401 401",
+    },
+    own: {
+      request: (f) => ({ params: { userId: f.delegateInA }, body: { name: "Renamed" } }),
+      expect: "200 200 200 404 404 401 401",
+    },
+    group: {
+      request: (f) => ({ params: { userId: f.delegateInB }, body: { name: "Renamed" } }),
+      expect: "200 200 404 404 404 401 401",
+    },
+    other: {
+      request: (f) => ({ params: { userId: f.otherEmployerUser }, body: { name: "Renamed" } }),
+      expect: "404 404 404 404 404 401 401",
+    },
   },
   userDisable: {
     self: { request: () => ({ params: { userId: "me" } }), expect: "403 403 403 403 403 401 401" },
-    own: { request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000001"]) } }), expect: "200 200 200 403 403 401 401" },
-    group: { request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000002"]) } }), expect: "200 200 404 403 403 401 401" },
-    other: { request: (f) => ({ params: { userId: f.otherEmployerUser } }), expect: "404 404 404 403 403 401 401" },
+    own: {
+      request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000001"]) } }),
+      expect: "200 200 200 403 403 401 401",
+    },
+    group: {
+      request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000002"]) } }),
+      expect: "200 200 404 403 403 401 401",
+    },
+    other: {
+      request: (f) => ({ params: { userId: f.otherEmployerUser } }),
+      expect: "404 404 404 403 403 401 401",
+    },
   },
   userEnable: {
-    own: { request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000001"], "disabled") } }), expect: "200 200 200 403 403 401 401" },
-    group: { request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000002"], "disabled") } }), expect: "200 200 404 403 403 401 401" },
-    other: { request: (f) => ({ params: { userId: f.otherEmployerUser } }), expect: "404 404 404 403 403 401 401" },
+    own: {
+      request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000001"], "disabled") } }),
+      expect: "200 200 200 403 403 401 401",
+    },
+    group: {
+      request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000002"], "disabled") } }),
+      expect: "200 200 404 403 403 401 401",
+    },
+    other: {
+      request: (f) => ({ params: { userId: f.otherEmployerUser } }),
+      expect: "404 404 404 403 403 401 401",
+    },
   },
   userReissueKey: {
-    own: { request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000001"], "pending") } }), expect: "200 200 200 403 403 401 401" },
-    group: { request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000002"], "pending") } }), expect: "200 200 404 403 403 401 401" },
-    other: { request: (f) => ({ params: { userId: f.otherEmployerUser } }), expect: "404 404 404 403 403 401 401" },
+    own: {
+      request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000001"], "pending") } }),
+      expect: "200 200 200 403 403 401 401",
+    },
+    group: {
+      request: async (f) => ({ params: { userId: await f.newUser("delegate", ["G1000002"], "pending") } }),
+      expect: "200 200 404 403 403 401 401",
+    },
+    other: {
+      request: (f) => ({ params: { userId: f.otherEmployerUser } }),
+      expect: "404 404 404 403 403 401 401",
+    },
   },
   notificationsShow: {
     self: { request: () => ({ params: { userId: "me" } }), expect: "200 200 200 200 200 401 401" },
     own: { request: (f) => ({ params: { userId: f.delegateInA } }), expect: "200 200 200 404 404 401 401" },
     group: { request: (f) => ({ params: { userId: f.delegateInB } }), expect: "200 200 404 404 404 401 401" },
-    other: { request: (f) => ({ params: { userId: f.otherEmployerUser } }), expect: "404 404 404 404 404 401 401" },
+    other: {
+      request: (f) => ({ params: { userId: f.otherEmployerUser } }),
+      expect: "404 404 404 404 404 401 401",
+    },
   },
   notificationsUpdate: {
-    self: { request: () => ({ params: { userId: "me" }, body: { reportReady: false } }), expect: "200 200 200 200 200 401 401" },
-    own: { request: (f) => ({ params: { userId: f.delegateInA }, body: { reportReady: false } }), expect: "200 200 200 404 404 401 401" },
-    group: { request: (f) => ({ params: { userId: f.delegateInB }, body: { reportReady: false } }), expect: "200 200 404 404 404 401 401" },
-    other: { request: (f) => ({ params: { userId: f.otherEmployerUser }, body: { reportReady: false } }), expect: "404 404 404 404 404 401 401" },
+    self: {
+      request: () => ({ params: { userId: "me" }, body: { reportReady: false } }),
+      expect: "200 200 200 200 200 401 401",
+    },
+    own: {
+      request: (f) => ({ params: { userId: f.delegateInA }, body: { reportReady: false } }),
+      expect: "200 200 200 404 404 401 401",
+    },
+    group: {
+      request: (f) => ({ params: { userId: f.delegateInB }, body: { reportReady: false } }),
+      expect: "200 200 404 404 404 401 401",
+    },
+    other: {
+      request: (f) => ({ params: { userId: f.otherEmployerUser }, body: { reportReady: false } }),
+      expect: "404 404 404 404 404 401 401",
+    },
   },
   tokenCreate: {
-    self: { request: (f) => ({ body: { name: f.unique("token"), features: ["enrollment.view"] } }), expect: "201 201 201 201 403 401 401" },
+    self: {
+      request: (f) => ({ body: { name: f.unique("token"), features: ["enrollment.view"] } }),
+      expect: "201 201 201 201 403 401 401",
+    },
   },
   tokenList: { self: { request: () => ({}), expect: "200 200 200 200 200 401 401" } },
   tokenRevoke: {
     // (anonymous has no tokens: it is shown the primary's)
-    self: { request: async (f, actor) => ({ params: { tokenId: await f.newTokenFor(actor === "A" ? "P" : actor) } }), expect: "200 200 200 200 200 401 401" },
-    own: { request: async (f) => ({ params: { tokenId: await f.newTokenFor("D") } }), expect: "404 404 404 200 404 401 401" },
-    other: { request: async (f) => ({ params: { tokenId: await f.newTokenFor("other") } }), expect: "404 404 404 404 404 401 401" },
+    self: {
+      request: async (f, actor) => ({
+        params: { tokenId: await f.newTokenFor(actor === "A" ? "P" : actor) },
+      }),
+      expect: "200 200 200 200 200 401 401",
+    },
+    own: {
+      request: async (f) => ({ params: { tokenId: await f.newTokenFor("D") } }),
+      expect: "404 404 404 200 404 401 401",
+    },
+    other: {
+      request: async (f) => ({ params: { tokenId: await f.newTokenFor("other") } }),
+      expect: "404 404 404 404 404 401 401",
+    },
   },
   auditList: { "-": { request: () => ({ query: "limit=5" }), expect: "200 200 403 403 403 401 401" } },
 
@@ -128,7 +231,11 @@ interface Fixture {
   otherEmployerUser: string;
   unique(prefix: string): string;
   newDelegateBody(groups: string[]): Record<string, unknown>;
-  newUser(role: "delegate" | "group-admin", groups: string[], status?: "active" | "pending" | "disabled"): Promise<string>;
+  newUser(
+    role: "delegate" | "group-admin",
+    groups: string[],
+    status?: "active" | "pending" | "disabled",
+  ): Promise<string>;
   newTokenFor(owner: Actor | "other"): Promise<string>;
 }
 
@@ -139,7 +246,13 @@ const OTHER_EMPLOYER = seedId("emp", "other-employer");
 async function insertUser(
   employerId: string,
   role: "primary-admin" | "secondary-admin" | "group-admin" | "delegate",
-  opts: { username?: string; features?: string[]; groupIds?: string[]; locationIds?: string[]; status?: "active" | "pending" | "disabled" } = {},
+  opts: {
+    username?: string;
+    features?: string[];
+    groupIds?: string[];
+    locationIds?: string[];
+    status?: "active" | "pending" | "disabled";
+  } = {},
 ): Promise<string> {
   const id = `usr_matrix_${Math.random().toString(36).slice(2, 12)}`;
   const db = portal.ctx.db;
@@ -161,9 +274,12 @@ async function insertUser(
       registered_at: opts.username ? new Date().toISOString() : null,
     })
     .execute();
-  for (const feature of opts.features ?? []) await db.insertInto("user_features").values({ user_id: id, feature }).execute();
-  for (const group_id of opts.groupIds ?? []) await db.insertInto("user_scopes").values({ user_id: id, group_id, location_id: null }).execute();
-  for (const location_id of opts.locationIds ?? []) await db.insertInto("user_scopes").values({ user_id: id, group_id: null, location_id }).execute();
+  for (const feature of opts.features ?? [])
+    await db.insertInto("user_features").values({ user_id: id, feature }).execute();
+  for (const group_id of opts.groupIds ?? [])
+    await db.insertInto("user_scopes").values({ user_id: id, group_id, location_id: null }).execute();
+  for (const location_id of opts.locationIds ?? [])
+    await db.insertInto("user_scopes").values({ user_id: id, group_id: null, location_id }).execute();
   return id;
 }
 
@@ -180,8 +296,24 @@ beforeAll(async () => {
   const gA = demoIds.group("G1000001");
   const gB = demoIds.group("G1000002");
   // A second employer, to prove nothing crosses employers.
-  await db.insertInto("employers").values({ id: OTHER_EMPLOYER, name: "Other Corp", policyholder_id: "000009999", created_at: new Date().toISOString() }).execute();
-  await db.insertInto("groups").values({ id: seedId("grp", "G2000001"), employer_id: OTHER_EMPLOYER, group_number: "G2000001", name: "Other Corp" }).execute();
+  await db
+    .insertInto("employers")
+    .values({
+      id: OTHER_EMPLOYER,
+      name: "Other Corp",
+      policyholder_id: "000009999",
+      created_at: new Date().toISOString(),
+    })
+    .execute();
+  await db
+    .insertInto("groups")
+    .values({
+      id: seedId("grp", "G2000001"),
+      employer_id: OTHER_EMPLOYER,
+      group_number: "G2000001",
+      name: "Other Corp",
+    })
+    .execute();
   const otherPrimary = await insertUser(OTHER_EMPLOYER, "primary-admin", { username: "other-primary" });
 
   const { accessToken: primaryToken } = await portal.registerPrimary("matrix-primary");
@@ -191,13 +323,29 @@ beforeAll(async () => {
     features: ["enrollment.view", "enrollment.edit", "billing.view", "users.manage"],
     groupIds: [gA],
   });
-  const delegate = await insertUser(acme, "delegate", { username: "matrix-delegate", features: ["enrollment.view", "billing.view"], locationIds: [demoIds.location("DET")] });
-  const disabled = await insertUser(acme, "delegate", { username: "matrix-disabled", features: ["enrollment.view"], groupIds: [gA] });
-  await insertUser(acme, "delegate", { username: "matrix-login", features: ["enrollment.view"], groupIds: [gA] });
+  const delegate = await insertUser(acme, "delegate", {
+    username: "matrix-delegate",
+    features: ["enrollment.view", "billing.view"],
+    locationIds: [demoIds.location("DET")],
+  });
+  const disabled = await insertUser(acme, "delegate", {
+    username: "matrix-disabled",
+    features: ["enrollment.view"],
+    groupIds: [gA],
+  });
+  await insertUser(acme, "delegate", {
+    username: "matrix-login",
+    features: ["enrollment.view"],
+    groupIds: [gA],
+  });
   const disabledToken = await login("matrix-disabled");
   await db.updateTable("users").set({ status: "disabled" }).where("id", "=", disabled).execute();
   const primaryId = (await portal.call("GET", "/v1/me", { token: primaryToken })).body.user.id as string;
-  const apiToken = await createApiToken(portal.ctx, primaryId, { name: "matrix", features: ["enrollment.view"], expiresAt: new Date(Date.now() + 86_400_000) });
+  const apiToken = await createApiToken(portal.ctx, primaryId, {
+    name: "matrix",
+    features: ["enrollment.view"],
+    expiresAt: new Date(Date.now() + 86_400_000),
+  });
 
   let counter = 0;
   f = {
@@ -210,15 +358,42 @@ beforeAll(async () => {
       X: disabledToken,
       A: undefined,
     },
-    userIds: { P: primaryId, S: secondary, G: groupAdmin, D: delegate, T: primaryId, X: disabled, A: "", other: otherPrimary },
+    userIds: {
+      P: primaryId,
+      S: secondary,
+      G: groupAdmin,
+      D: delegate,
+      T: primaryId,
+      X: disabled,
+      A: "",
+      other: otherPrimary,
+    },
     delegateInA: await insertUser(acme, "delegate", { features: ["enrollment.view"], groupIds: [gA] }),
     delegateInB: await insertUser(acme, "delegate", { features: ["enrollment.view"], groupIds: [gB] }),
     otherEmployerUser: otherPrimary,
     unique: (prefix) => `${prefix}-${++counter}`,
-    newDelegateBody: (groups) => ({ role: "delegate", name: "New Delegate", email: `new-${++counter}@matrix.example`, features: ["enrollment.view"], groups }),
+    newDelegateBody: (groups) => ({
+      role: "delegate",
+      name: "New Delegate",
+      email: `new-${++counter}@matrix.example`,
+      features: ["enrollment.view"],
+      groups,
+    }),
     newUser: (role, groups, status = "active") =>
-      insertUser(acme, role, { features: ["enrollment.view"], groupIds: groups.map((g) => demoIds.group(g)), status, ...(status === "pending" ? {} : { username: `matrix-u${++counter}` }) }),
-    newTokenFor: async (owner) => (await createApiToken(portal.ctx, f.userIds[owner], { name: `t${++counter}`, features: [], expiresAt: new Date(Date.now() + 86_400_000) })).id,
+      insertUser(acme, role, {
+        features: ["enrollment.view"],
+        groupIds: groups.map((g) => demoIds.group(g)),
+        status,
+        ...(status === "pending" ? {} : { username: `matrix-u${++counter}` }),
+      }),
+    newTokenFor: async (owner) =>
+      (
+        await createApiToken(portal.ctx, f.userIds[owner], {
+          name: `t${++counter}`,
+          features: [],
+          expiresAt: new Date(Date.now() + 86_400_000),
+        })
+      ).id,
   };
 });
 afterAll(async () => {
@@ -234,25 +409,37 @@ async function snapshot(): Promise<string> {
     .execute();
   const dump: Record<string, unknown[]> = {};
   for (const { name } of tables as { name: string }[]) {
-    const rows = await portal.ctx.db.selectFrom(name as never).selectAll().execute();
+    const rows = await portal.ctx.db
+      .selectFrom(name as never)
+      .selectAll()
+      .execute();
     dump[name] = rows.map((r) => ({ ...(r as object), last_used_at: undefined }));
   }
   return JSON.stringify(dump);
 }
 
 function urlFor(name: RouteName, req: Request): string {
-  const path = routes[name].path.replace(/:(\w+)/g, (_, k: string) => encodeURIComponent(req.params?.[k] ?? ""));
+  const path = routes[name].path.replace(/:(\w+)/g, (_, k: string) =>
+    encodeURIComponent(req.params?.[k] ?? ""),
+  );
   return req.query ? `${path}?${req.query}` : path;
 }
 
-const FORBIDDEN_KEYS = /"(password|passwordHash|password_hash|tokenHash|token_hash|keyHash|key_hash|ssnEncrypted|ssn_encrypted|ssnHmac|ssn_hmac)"/;
+const FORBIDDEN_KEYS =
+  /"(password|passwordHash|password_hash|tokenHash|token_hash|keyHash|key_hash|ssnEncrypted|ssn_encrypted|ssnHmac|ssn_hmac)"/;
 
 describe("authorization matrix", () => {
   const cases = Object.entries(matrix).flatMap(([name, rels]) =>
     Object.entries(rels).flatMap(([rel, cell]) => {
       const statuses = cell!.expect.split(" ");
       expect(statuses, `${name}/${rel} needs one status per actor`).toHaveLength(ACTORS.length);
-      return ACTORS.map((actor, i) => ({ name: name as RouteName, rel, actor, cell: cell!, status: Number(statuses[i]) }));
+      return ACTORS.map((actor, i) => ({
+        name: name as RouteName,
+        rel,
+        actor,
+        cell: cell!,
+        status: Number(statuses[i]),
+      }));
     }),
   );
 
@@ -272,10 +459,14 @@ describe("authorization matrix", () => {
 
   it("names every route the app registers (add new routes to the table)", () => {
     const named = new Set(Object.keys(matrix));
-    for (const name of Object.keys(routes)) expect(named.has(name), `route ${name} is missing from the matrix`).toBe(true);
+    for (const name of Object.keys(routes))
+      expect(named.has(name), `route ${name} is missing from the matrix`).toBe(true);
     const contractPaths = new Set(Object.values(routes).map((r) => `${r.method} ${r.path}`));
-    const registered = portal.app.registeredRoutes.filter((r) => r.url !== "/openapi.json").map((r) => `${r.method} ${r.url}`);
-    for (const route of registered) expect(contractPaths.has(route), `${route} is served but not in the contract/matrix`).toBe(true);
+    const registered = portal.app.registeredRoutes
+      .filter((r) => r.url !== "/openapi.json")
+      .map((r) => `${r.method} ${r.url}`);
+    for (const route of registered)
+      expect(contractPaths.has(route), `${route} is served but not in the contract/matrix`).toBe(true);
     expect(registered.length).toBe(contractPaths.size);
   });
 });
@@ -283,20 +474,35 @@ describe("authorization matrix", () => {
 describe("mass assignment and self-service limits", () => {
   it("a delegate cannot PATCH their own features, scope or role", async () => {
     const before = await snapshot();
-    const features = await portal.call("PATCH", "/v1/users/me", { token: f.tokens.D, body: { features: ["users.manage"] } });
+    const features = await portal.call("PATCH", "/v1/users/me", {
+      token: f.tokens.D,
+      body: { features: ["users.manage"] },
+    });
     expect(features.status).toBe(403);
-    const scope = await portal.call("PATCH", "/v1/users/me", { token: f.tokens.D, body: { groups: ["G1000001", "G1000002"] } });
+    const scope = await portal.call("PATCH", "/v1/users/me", {
+      token: f.tokens.D,
+      body: { groups: ["G1000001", "G1000002"] },
+    });
     expect(scope.status).toBe(403);
-    const role = await portal.call("PATCH", "/v1/users/me", { token: f.tokens.D, body: { role: "primary-admin" } });
+    const role = await portal.call("PATCH", "/v1/users/me", {
+      token: f.tokens.D,
+      body: { role: "primary-admin" },
+    });
     expect(role.status).toBe(400);
     expect(role.body.error.code).toBe("validation_failed");
-    const employer = await portal.call("PATCH", `/v1/users/${f.delegateInA}`, { token: f.tokens.P, body: { employerId: OTHER_EMPLOYER } });
+    const employer = await portal.call("PATCH", `/v1/users/${f.delegateInA}`, {
+      token: f.tokens.P,
+      body: { employerId: OTHER_EMPLOYER },
+    });
     expect(employer.status).toBe(400);
     expect(await snapshot()).toBe(before);
   });
 
   it("responses carry the same keys whoever asks, and no secret fields", async () => {
-    const keysAs = async (actor: Actor) => Object.keys((await portal.call("GET", `/v1/users/${f.delegateInA}`, { token: f.tokens[actor] })).body).sort();
+    const keysAs = async (actor: Actor) =>
+      Object.keys(
+        (await portal.call("GET", `/v1/users/${f.delegateInA}`, { token: f.tokens[actor] })).body,
+      ).sort();
     expect(await keysAs("P")).toEqual(await keysAs("G"));
     const me = await portal.call("GET", "/v1/users/me", { token: f.tokens.D });
     expect(Object.keys(me.body).sort()).toEqual(await keysAs("P"));

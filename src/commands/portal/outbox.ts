@@ -1,6 +1,7 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../../cli/base-command.js";
-import { renderCsv, renderFields, renderTable } from "../../cli/output.js";
+import { listFlags } from "../../cli/flags.js";
+import { renderFields } from "../../cli/output.js";
 import { sandboxOnly } from "../../cli/sandbox.js";
 import type { OutboxMessage } from "../../contract/sandbox.js";
 
@@ -15,7 +16,7 @@ export default class PortalOutbox extends BaseCommand {
     to: Flags.string({ description: "only messages to this address" }),
     last: Flags.boolean({ description: "only the newest message, with its body" }),
     limit: Flags.integer({ description: "how many messages", default: 50, min: 1, max: 500 }),
-    csv: Flags.boolean({ description: "CSV instead of a table", exclusive: ["json"] }),
+    ...listFlags,
   };
 
   async run(): Promise<OutboxMessage | OutboxMessage[]> {
@@ -48,9 +49,7 @@ export default class PortalOutbox extends BaseCommand {
       { header: "to", get: (m: OutboxMessage) => m.to },
       { header: "subject", get: (m: OutboxMessage) => m.subject },
     ];
-    if (flags.csv) process.stdout.write(await renderCsv(messages, columns));
-    else if (!this.jsonEnabled())
-      this.log(messages.length ? await renderTable(messages, columns) : "The outbox is empty.");
+    await this.printList(messages, columns, { csv: flags.csv, empty: "The outbox is empty." });
     return messages;
   }
 }

@@ -26,9 +26,11 @@ export function createHandlers(deps: {
     userUpdate: ({ ctx, principal, params, body }) => users.updateUser(ctx, principal, params.userId, body),
     userDisable: ({ ctx, principal, params }) => users.setUserEnabled(ctx, principal, params.userId, false),
     userEnable: ({ ctx, principal, params }) => users.setUserEnabled(ctx, principal, params.userId, true),
-    userReissueKey: ({ ctx, principal, params }) => users.reissueRegistrationKey(ctx, principal, params.userId),
+    userReissueKey: ({ ctx, principal, params }) =>
+      users.reissueRegistrationKey(ctx, principal, params.userId),
     notificationsShow: ({ ctx, principal, params }) => users.showNotifications(ctx, principal, params.userId),
-    notificationsUpdate: ({ ctx, principal, params, body }) => users.updateNotifications(ctx, principal, params.userId, body),
+    notificationsUpdate: ({ ctx, principal, params, body }) =>
+      users.updateNotifications(ctx, principal, params.userId, body),
     tokenCreate: ({ ctx, principal, body }) => tokens.createToken(ctx, principal, body),
     tokenList: ({ ctx, principal }) => tokens.listTokens(ctx, principal),
     tokenRevoke: ({ ctx, principal, params }) => tokens.revokeToken(ctx, principal, params.tokenId),

@@ -1,6 +1,12 @@
 import type { z } from "zod";
 import type { Feature, Role } from "../../contract/common.js";
-import type { NotificationPreferences, NotificationUpdate, User, UserCreateRequest, UserUpdateRequest } from "../../contract/users.js";
+import type {
+  NotificationPreferences,
+  NotificationUpdate,
+  User,
+  UserCreateRequest,
+  UserUpdateRequest,
+} from "../../contract/users.js";
 import type { PortalContext } from "../context.js";
 import type { Db, Tx } from "../db/index.js";
 import { AppError, notFound } from "../errors.js";
@@ -44,7 +50,19 @@ const isEmployerWide = (role: Role) => role === "primary-admin" || role === "sec
 async function loadUser(db: Db | Tx, employerId: string, userId: string): Promise<UserRow | undefined> {
   return db
     .selectFrom("users")
-    .select(["id", "employer_id", "role", "status", "username", "name", "email", "phone", "created_at", "created_by", "registered_at"])
+    .select([
+      "id",
+      "employer_id",
+      "role",
+      "status",
+      "username",
+      "name",
+      "email",
+      "phone",
+      "created_at",
+      "created_by",
+      "registered_at",
+    ])
     .where("id", "=", userId)
     .where("employer_id", "=", employerId)
     .executeTakeFirst();
@@ -56,7 +74,10 @@ async function grantsOf(db: Db | Tx, user: Pick<UserRow, "id" | "role">): Promis
     db.selectFrom("user_scopes").select(["group_id", "location_id"]).where("user_id", "=", user.id).execute(),
   ]);
   return {
-    features: featuresOf(user.role, features.map((f) => f.feature)),
+    features: featuresOf(
+      user.role,
+      features.map((f) => f.feature),
+    ),
     groupIds: new Set(scopes.flatMap((s) => (s.group_id ? [s.group_id] : []))),
     locationIds: new Set(scopes.flatMap((s) => (s.location_id ? [s.location_id] : []))),
   };
@@ -68,8 +89,10 @@ const subset = <T>(a: Set<T>, b: ReadonlySet<T>) => [...a].every((x) => b.has(x)
 function withinScope(grants: Grants, manager: Principal): boolean {
   const m = manager.scope;
   if (m.employerWide) return true;
-  if (m.groupIds.size > 0 && (grants.groupIds.size === 0 || !subset(grants.groupIds, m.groupIds))) return false;
-  if (m.locationIds.size > 0 && (grants.locationIds.size === 0 || !subset(grants.locationIds, m.locationIds))) return false;
+  if (m.groupIds.size > 0 && (grants.groupIds.size === 0 || !subset(grants.groupIds, m.groupIds)))
+    return false;
+  if (m.locationIds.size > 0 && (grants.locationIds.size === 0 || !subset(grants.locationIds, m.locationIds)))
+    return false;
   return true;
 }
 
@@ -91,10 +114,20 @@ async function toDto(db: Db | Tx, row: UserRow): Promise<User> {
   const grants = await grantsOf(db, row);
   const [groups, locations] = await Promise.all([
     grants.groupIds.size
-      ? db.selectFrom("groups").select("group_number").where("id", "in", [...grants.groupIds]).orderBy("group_number").execute()
+      ? db
+          .selectFrom("groups")
+          .select("group_number")
+          .where("id", "in", [...grants.groupIds])
+          .orderBy("group_number")
+          .execute()
       : [],
     grants.locationIds.size
-      ? db.selectFrom("locations").select("code").where("id", "in", [...grants.locationIds]).orderBy("code").execute()
+      ? db
+          .selectFrom("locations")
+          .select("code")
+          .where("id", "in", [...grants.locationIds])
+          .orderBy("code")
+          .execute()
       : [],
   ]);
   return {
@@ -118,7 +151,11 @@ async function toDto(db: Db | Tx, row: UserRow): Promise<User> {
 }
 
 /** `me` or an ID → a user the caller may see (themselves, or one they manage), else 404. */
-async function visibleUser(ctx: PortalContext, principal: Principal, userId: string): Promise<{ row: UserRow; self: boolean }> {
+async function visibleUser(
+  ctx: PortalContext,
+  principal: Principal,
+  userId: string,
+): Promise<{ row: UserRow; self: boolean }> {
   const id = userId === "me" ? principal.userId : userId;
   const row = await loadUser(ctx.db, principal.employerId, id);
   if (!row) throw notFound("user");
@@ -129,24 +166,43 @@ async function visibleUser(ctx: PortalContext, principal: Principal, userId: str
 
 async function managedUser(ctx: PortalContext, principal: Principal, userId: string): Promise<UserRow> {
   const { row, self } = await visibleUser(ctx, principal, userId);
-  if (self) throw new AppError(403, "forbidden", "you cannot do this to your own account; ask another administrator");
+  if (self)
+    throw new AppError(403, "forbidden", "you cannot do this to your own account; ask another administrator");
   return row;
 }
 
 /** Group numbers and location codes → IDs of this employer; unknown ones are named. */
 async function resolveScope(db: Db | Tx, employerId: string, groups: string[], locations: string[]) {
   const groupRows = groups.length
-    ? await db.selectFrom("groups").select(["id", "group_number"]).where("employer_id", "=", employerId).where("group_number", "in", groups).execute()
+    ? await db
+        .selectFrom("groups")
+        .select(["id", "group_number"])
+        .where("employer_id", "=", employerId)
+        .where("group_number", "in", groups)
+        .execute()
     : [];
   const locationRows = locations.length
-    ? await db.selectFrom("locations").select(["id", "code"]).where("employer_id", "=", employerId).where("code", "in", locations).execute()
+    ? await db
+        .selectFrom("locations")
+        .select(["id", "code"])
+        .where("employer_id", "=", employerId)
+        .where("code", "in", locations)
+        .execute()
     : [];
   const details = [
-    ...groups.filter((g) => !groupRows.some((r) => r.group_number === g)).map((g) => ({ path: "groups", message: `${g} is not a group of this employer` })),
-    ...locations.filter((l) => !locationRows.some((r) => r.code === l)).map((l) => ({ path: "locations", message: `${l} is not a location of this employer` })),
+    ...groups
+      .filter((g) => !groupRows.some((r) => r.group_number === g))
+      .map((g) => ({ path: "groups", message: `${g} is not a group of this employer` })),
+    ...locations
+      .filter((l) => !locationRows.some((r) => r.code === l))
+      .map((l) => ({ path: "locations", message: `${l} is not a location of this employer` })),
   ];
-  if (details.length) throw new AppError(422, "unprocessable", details.map((d) => d.message).join("; "), details);
-  return { groupIds: new Set(groupRows.map((r) => r.id)), locationIds: new Set(locationRows.map((r) => r.id)) };
+  if (details.length)
+    throw new AppError(422, "unprocessable", details.map((d) => d.message).join("; "), details);
+  return {
+    groupIds: new Set(groupRows.map((r) => r.id)),
+    locationIds: new Set(locationRows.map((r) => r.id)),
+  };
 }
 
 /** Checks a grant (features + scope) that `manager` wants to give to a user of `role`. */
@@ -158,25 +214,40 @@ function checkGrant(manager: Principal, role: Role, grants: Grants): void {
     ]);
   }
   if (role === "delegate" && grants.features.has("users.manage")) {
-    throw new AppError(422, "unprocessable", "delegates cannot hold users.manage: only administrators manage users", [
-      { path: "features", message: "users.manage is for administrators" },
-    ]);
+    throw new AppError(
+      422,
+      "unprocessable",
+      "delegates cannot hold users.manage: only administrators manage users",
+      [{ path: "features", message: "users.manage is for administrators" }],
+    );
   }
   const missing = [...grants.features].filter((f) => !manager.features.has(f));
   if (missing.length) {
-    throw new AppError(403, "forbidden", `you cannot grant features you do not hold: ${missing.join(", ")}`, missing.map(() => ({ path: "features", message: "not yours to grant" })));
+    throw new AppError(
+      403,
+      "forbidden",
+      `you cannot grant features you do not hold: ${missing.join(", ")}`,
+      missing.map(() => ({ path: "features", message: "not yours to grant" })),
+    );
   }
   if (!withinScope(grants, manager)) {
-    throw new AppError(403, "forbidden", "you cannot grant a scope wider than your own: name only your groups and locations", [
-      { path: "groups", message: "outside your scope" },
-    ]);
+    throw new AppError(
+      403,
+      "forbidden",
+      "you cannot grant a scope wider than your own: name only your groups and locations",
+      [{ path: "groups", message: "outside your scope" }],
+    );
   }
 }
 
 async function writeGrants(tx: Tx, userId: string, grants: Grants): Promise<void> {
   await tx.deleteFrom("user_features").where("user_id", "=", userId).execute();
   await tx.deleteFrom("user_scopes").where("user_id", "=", userId).execute();
-  if (grants.features.size) await tx.insertInto("user_features").values([...grants.features].map((feature) => ({ user_id: userId, feature }))).execute();
+  if (grants.features.size)
+    await tx
+      .insertInto("user_features")
+      .values([...grants.features].map((feature) => ({ user_id: userId, feature })))
+      .execute();
   const scopes = [
     ...[...grants.groupIds].map((group_id) => ({ user_id: userId, group_id, location_id: null })),
     ...[...grants.locationIds].map((location_id) => ({ user_id: userId, group_id: null, location_id })),
@@ -188,40 +259,77 @@ async function emailTaken(db: Db | Tx, email: string, exceptUserId?: string): Pr
   let q = db.selectFrom("users").select("id").where("email", "=", email);
   if (exceptUserId) q = q.where("id", "!=", exceptUserId);
   if (await q.executeTakeFirst()) {
-    throw new AppError(409, "conflict", `the e-mail address ${email} is already used by another user`, [{ path: "email", message: "already used" }]);
+    throw new AppError(409, "conflict", `the e-mail address ${email} is already used by another user`, [
+      { path: "email", message: "already used" },
+    ]);
   }
 }
 
 export async function listUsers(ctx: PortalContext, principal: Principal): Promise<User[]> {
   const rows = await ctx.db
     .selectFrom("users")
-    .select(["id", "employer_id", "role", "status", "username", "name", "email", "phone", "created_at", "created_by", "registered_at"])
+    .select([
+      "id",
+      "employer_id",
+      "role",
+      "status",
+      "username",
+      "name",
+      "email",
+      "phone",
+      "created_at",
+      "created_by",
+      "registered_at",
+    ])
     .where("employer_id", "=", principal.employerId)
     .orderBy("created_at")
     .orderBy("id")
     .execute();
   const visible: User[] = [];
   for (const row of rows) {
-    if (row.id === principal.userId || (await manages(ctx.db, principal, row))) visible.push(await toDto(ctx.db, row));
+    if (row.id === principal.userId || (await manages(ctx.db, principal, row)))
+      visible.push(await toDto(ctx.db, row));
   }
   return visible;
 }
 
-export async function createUser(ctx: PortalContext, principal: Principal, input: z.output<typeof UserCreateRequest>): Promise<User> {
+export async function createUser(
+  ctx: PortalContext,
+  principal: Principal,
+  input: z.output<typeof UserCreateRequest>,
+): Promise<User> {
   const now = ctx.clock.now().toISOString();
   if (input.role === "secondary-admin" && principal.role !== "primary-admin") {
-    throw new AppError(403, "forbidden", "only the primary administrator creates the secondary administrator");
+    throw new AppError(
+      403,
+      "forbidden",
+      "only the primary administrator creates the secondary administrator",
+    );
   }
   if (input.role === "group-admin" && !isEmployerWide(principal.role)) {
-    throw new AppError(403, "forbidden", "only the primary or secondary administrator creates group administrators");
+    throw new AppError(
+      403,
+      "forbidden",
+      "only the primary or secondary administrator creates group administrators",
+    );
   }
   if (principal.role === "delegate") throw new AppError(403, "forbidden", "delegates cannot create users");
   const userId = newId("usr");
   const created = await ctx.db.transaction().execute(async (tx) => {
     await emailTaken(tx, input.email);
     if (input.role === "secondary-admin") {
-      const existing = await tx.selectFrom("users").select("id").where("employer_id", "=", principal.employerId).where("role", "=", "secondary-admin").executeTakeFirst();
-      if (existing) throw new AppError(409, "conflict", `there already is a secondary administrator (${existing.id}); an employer has at most one`);
+      const existing = await tx
+        .selectFrom("users")
+        .select("id")
+        .where("employer_id", "=", principal.employerId)
+        .where("role", "=", "secondary-admin")
+        .executeTakeFirst();
+      if (existing)
+        throw new AppError(
+          409,
+          "conflict",
+          `there already is a secondary administrator (${existing.id}); an employer has at most one`,
+        );
     }
     const scope = isEmployerWide(input.role)
       ? { groupIds: new Set<string>(), locationIds: new Set<string>() }
@@ -247,7 +355,14 @@ export async function createUser(ctx: PortalContext, principal: Principal, input
       })
       .execute();
     await writeGrants(tx, userId, grants);
-    await audit(tx, ctx.clock.now(), { employerId: principal.employerId, actor: principal, action: "user.created", objectType: "user", objectId: userId, details: { role: input.role, features: [...grants.features] } });
+    await audit(tx, ctx.clock.now(), {
+      employerId: principal.employerId,
+      actor: principal,
+      action: "user.created",
+      objectType: "user",
+      objectId: userId,
+      details: { role: input.role, features: [...grants.features] },
+    });
     return (await loadUser(tx, principal.employerId, userId))!;
   });
   await issueRegistrationKey(ctx, userId);
@@ -258,14 +373,28 @@ export async function showUser(ctx: PortalContext, principal: Principal, userId:
   return toDto(ctx.db, (await visibleUser(ctx, principal, userId)).row);
 }
 
-export async function updateUser(ctx: PortalContext, principal: Principal, userId: string, input: z.output<typeof UserUpdateRequest>): Promise<User> {
+export async function updateUser(
+  ctx: PortalContext,
+  principal: Principal,
+  userId: string,
+  input: z.output<typeof UserUpdateRequest>,
+): Promise<User> {
   const { row, self } = await visibleUser(ctx, principal, userId);
-  const changesGrants = input.features !== undefined || input.groups !== undefined || input.locations !== undefined;
+  const changesGrants =
+    input.features !== undefined || input.groups !== undefined || input.locations !== undefined;
   if (self && changesGrants) {
-    throw new AppError(403, "forbidden", "you cannot change your own features or scope; ask an administrator");
+    throw new AppError(
+      403,
+      "forbidden",
+      "you cannot change your own features or scope; ask an administrator",
+    );
   }
   if (changesGrants && isEmployerWide(row.role)) {
-    throw new AppError(422, "unprocessable", "administrators hold every feature for the whole employer; their grants cannot be changed");
+    throw new AppError(
+      422,
+      "unprocessable",
+      "administrators hold every feature for the whole employer; their grants cannot be changed",
+    );
   }
   const updated = await ctx.db.transaction().execute(async (tx) => {
     if (input.email) await emailTaken(tx, input.email, row.id);
@@ -275,7 +404,10 @@ export async function updateUser(ctx: PortalContext, principal: Principal, userI
         input.groups !== undefined || input.locations !== undefined
           ? await resolveScope(tx, principal.employerId, input.groups ?? [], input.locations ?? [])
           : { groupIds: current.groupIds, locationIds: current.locationIds };
-      const grants: Grants = { features: input.features ? new Set(input.features) : current.features, ...scope };
+      const grants: Grants = {
+        features: input.features ? new Set(input.features) : current.features,
+        ...scope,
+      };
       checkGrant(principal, row.role, grants);
       await writeGrants(tx, row.id, grants);
     }
@@ -284,15 +416,28 @@ export async function updateUser(ctx: PortalContext, principal: Principal, userI
       ...(input.email !== undefined ? { email: input.email } : {}),
       ...(input.phone !== undefined ? { phone: input.phone } : {}),
     };
-    if (Object.keys(patch).length) await tx.updateTable("users").set(patch).where("id", "=", row.id).execute();
-    await audit(tx, ctx.clock.now(), { employerId: principal.employerId, actor: principal, action: "user.updated", objectType: "user", objectId: row.id, details: { fields: Object.keys(input) } });
+    if (Object.keys(patch).length)
+      await tx.updateTable("users").set(patch).where("id", "=", row.id).execute();
+    await audit(tx, ctx.clock.now(), {
+      employerId: principal.employerId,
+      actor: principal,
+      action: "user.updated",
+      objectType: "user",
+      objectId: row.id,
+      details: { fields: Object.keys(input) },
+    });
     return (await loadUser(tx, principal.employerId, row.id))!;
   });
   return toDto(ctx.db, updated);
 }
 
 /** Disabling takes effect at once: every session and API token of the user is revoked in the same transaction. */
-export async function setUserEnabled(ctx: PortalContext, principal: Principal, userId: string, enabled: boolean): Promise<User> {
+export async function setUserEnabled(
+  ctx: PortalContext,
+  principal: Principal,
+  userId: string,
+  enabled: boolean,
+): Promise<User> {
   const row = await managedUser(ctx, principal, userId);
   if (!enabled && row.role === "primary-admin") {
     throw new AppError(422, "unprocessable", "the primary administrator cannot be disabled");
@@ -300,16 +445,43 @@ export async function setUserEnabled(ctx: PortalContext, principal: Principal, u
   const now = ctx.clock.now().toISOString();
   const updated = await ctx.db.transaction().execute(async (tx) => {
     if (enabled) {
-      if (row.status !== "disabled") throw new AppError(409, "conflict", `the user is ${row.status}, not disabled`);
-      await tx.updateTable("users").set({ status: row.registered_at ? "active" : "pending", failed_logins: 0, locked_until: null }).where("id", "=", row.id).execute();
+      if (row.status !== "disabled")
+        throw new AppError(409, "conflict", `the user is ${row.status}, not disabled`);
+      await tx
+        .updateTable("users")
+        .set({ status: row.registered_at ? "active" : "pending", failed_logins: 0, locked_until: null })
+        .where("id", "=", row.id)
+        .execute();
     } else {
       if (row.status === "disabled") throw new AppError(409, "conflict", "the user is already disabled");
       await tx.updateTable("users").set({ status: "disabled" }).where("id", "=", row.id).execute();
-      await tx.updateTable("session_families").set({ revoked_at: now, revoked_reason: "user disabled" }).where("user_id", "=", row.id).where("revoked_at", "is", null).execute();
-      await tx.updateTable("api_tokens").set({ revoked_at: now }).where("user_id", "=", row.id).where("revoked_at", "is", null).execute();
-      await tx.updateTable("registration_keys").set({ revoked_at: now }).where("user_id", "=", row.id).where("used_at", "is", null).where("revoked_at", "is", null).execute();
+      await tx
+        .updateTable("session_families")
+        .set({ revoked_at: now, revoked_reason: "user disabled" })
+        .where("user_id", "=", row.id)
+        .where("revoked_at", "is", null)
+        .execute();
+      await tx
+        .updateTable("api_tokens")
+        .set({ revoked_at: now })
+        .where("user_id", "=", row.id)
+        .where("revoked_at", "is", null)
+        .execute();
+      await tx
+        .updateTable("registration_keys")
+        .set({ revoked_at: now })
+        .where("user_id", "=", row.id)
+        .where("used_at", "is", null)
+        .where("revoked_at", "is", null)
+        .execute();
     }
-    await audit(tx, ctx.clock.now(), { employerId: principal.employerId, actor: principal, action: enabled ? "user.enabled" : "user.disabled", objectType: "user", objectId: row.id });
+    await audit(tx, ctx.clock.now(), {
+      employerId: principal.employerId,
+      actor: principal,
+      action: enabled ? "user.enabled" : "user.disabled",
+      objectType: "user",
+      objectId: row.id,
+    });
     return (await loadUser(tx, principal.employerId, row.id))!;
   });
   return toDto(ctx.db, updated);
@@ -318,18 +490,42 @@ export async function setUserEnabled(ctx: PortalContext, principal: Principal, u
 export async function reissueRegistrationKey(ctx: PortalContext, principal: Principal, userId: string) {
   const row = await managedUser(ctx, principal, userId);
   if (row.status !== "pending") {
-    throw new AppError(409, "conflict", `the user is ${row.status}: registration keys are only for users who have not registered`);
+    throw new AppError(
+      409,
+      "conflict",
+      `the user is ${row.status}: registration keys are only for users who have not registered`,
+    );
   }
   await issueRegistrationKey(ctx, row.id);
-  await audit(ctx.db, ctx.clock.now(), { employerId: principal.employerId, actor: principal, action: "user.registration_key_issued", objectType: "user", objectId: row.id });
-  const key = await ctx.db.selectFrom("registration_keys").select("expires_at").where("user_id", "=", row.id).orderBy("created_at", "desc").executeTakeFirstOrThrow();
+  await audit(ctx.db, ctx.clock.now(), {
+    employerId: principal.employerId,
+    actor: principal,
+    action: "user.registration_key_issued",
+    objectType: "user",
+    objectId: row.id,
+  });
+  const key = await ctx.db
+    .selectFrom("registration_keys")
+    .select("expires_at")
+    .where("user_id", "=", row.id)
+    .orderBy("created_at", "desc")
+    .executeTakeFirstOrThrow();
   return { userId: row.id, email: row.email, expiresAt: key.expires_at };
 }
 
-const DEFAULT_NOTIFICATIONS: NotificationPreferences = { reportReady: true, billAvailable: true, paymentStatus: true, enrollmentChanges: false };
+const DEFAULT_NOTIFICATIONS: NotificationPreferences = {
+  reportReady: true,
+  billAvailable: true,
+  paymentStatus: true,
+  enrollmentChanges: false,
+};
 
 export async function notificationPreferences(db: Db | Tx, userId: string): Promise<NotificationPreferences> {
-  const row = await db.selectFrom("user_notifications").selectAll().where("user_id", "=", userId).executeTakeFirst();
+  const row = await db
+    .selectFrom("user_notifications")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   if (!row) return { ...DEFAULT_NOTIFICATIONS };
   return {
     reportReady: row.report_ready === 1,
@@ -343,7 +539,12 @@ export async function showNotifications(ctx: PortalContext, principal: Principal
   return notificationPreferences(ctx.db, (await visibleUser(ctx, principal, userId)).row.id);
 }
 
-export async function updateNotifications(ctx: PortalContext, principal: Principal, userId: string, input: z.output<typeof NotificationUpdate>) {
+export async function updateNotifications(
+  ctx: PortalContext,
+  principal: Principal,
+  userId: string,
+  input: z.output<typeof NotificationUpdate>,
+) {
   const { row } = await visibleUser(ctx, principal, userId);
   const next = { ...(await notificationPreferences(ctx.db, row.id)), ...input };
   const values = {
@@ -353,8 +554,19 @@ export async function updateNotifications(ctx: PortalContext, principal: Princip
     enrollment_changes: Number(next.enrollmentChanges),
   };
   await ctx.db.transaction().execute(async (tx) => {
-    await tx.insertInto("user_notifications").values({ user_id: row.id, ...values }).onConflict((oc) => oc.column("user_id").doUpdateSet(values)).execute();
-    await audit(tx, ctx.clock.now(), { employerId: principal.employerId, actor: principal, action: "user.notifications_updated", objectType: "user", objectId: row.id, details: input });
+    await tx
+      .insertInto("user_notifications")
+      .values({ user_id: row.id, ...values })
+      .onConflict((oc) => oc.column("user_id").doUpdateSet(values))
+      .execute();
+    await audit(tx, ctx.clock.now(), {
+      employerId: principal.employerId,
+      actor: principal,
+      action: "user.notifications_updated",
+      objectType: "user",
+      objectId: row.id,
+      details: input,
+    });
   });
   return next;
 }

@@ -2,7 +2,9 @@ import { sql, type Kysely } from "kysely";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   // At most one secondary administrator per employer (the primary's own index is in 0001).
-  await sql`CREATE UNIQUE INDEX users_one_secondary ON users(employer_id) WHERE role = 'secondary-admin'`.execute(db);
+  await sql`CREATE UNIQUE INDEX users_one_secondary ON users(employer_id) WHERE role = 'secondary-admin'`.execute(
+    db,
+  );
   await db.schema
     .createTable("user_notifications")
     .addColumn("user_id", "text", (c) => c.primaryKey().references("users.id").onDelete("cascade"))
@@ -13,7 +15,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex("api_tokens_user").on("api_tokens").column("user_id").execute();
   await db.schema.createIndex("session_families_user").on("session_families").column("user_id").execute();
-  await db.schema.createIndex("audit_events_object").on("audit_events").columns(["object_type", "object_id"]).execute();
+  await db.schema
+    .createIndex("audit_events_object")
+    .on("audit_events")
+    .columns(["object_type", "object_id"])
+    .execute();
 }
 
 export async function down(): Promise<void> {
