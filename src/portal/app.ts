@@ -104,11 +104,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   app.setNotFoundHandler((req, reply) => {
-    reply
-      .code(404)
-      .send({
-        error: { code: "route_not_found", message: `no route ${req.method} ${req.url.split("?")[0]}` },
-      });
+    reply.code(404).send({
+      error: { code: "route_not_found", message: `no route ${req.method} ${req.url.split("?")[0]}` },
+    });
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {

@@ -22,11 +22,9 @@ export default class PortalOutbox extends BaseCommand {
     const { flags } = await this.parse(PortalOutbox);
     const session = this.session(flags);
     const { messages } = await sandboxOnly(session, () =>
-      session
-        .anonymousClient()
-        .call("outbox", {
-          query: { to: flags.to, last: flags.last ? "true" : undefined, limit: flags.limit },
-        }),
+      session.anonymousClient().call("outbox", {
+        query: { to: flags.to, last: flags.last ? "true" : undefined, limit: flags.limit },
+      }),
     );
     if (flags.last) {
       const [message] = messages;
