@@ -232,9 +232,10 @@ function decodeCursor(cursor: string): [string, string] {
 
 /**
  * Members matching every given filter, in the caller's scope, ordered by subscriber name then ID and
- * paged by a keyset cursor. SSN and name match the subscriber or any dependent. Each filter is an
- * indexed lookup: SSN by its HMAC, names by a range on the normalised name key, pages by
- * (employer, sort_name, id).
+ * paged by a keyset cursor. SSN and name match the subscriber or any dependent. Two steps: the page's
+ * keys from the members table alone (codes resolved to IDs first, so no joins while filtering and
+ * sorting), then the page's details. SSN is found by its HMAC, names by a range on the normalised name
+ * key, everything else by (employer, sort_name, id).
  */
 export async function searchMembers(
   ctx: PortalContext,
@@ -242,26 +243,28 @@ export async function searchMembers(
   filters: MemberSearchRequest,
 ): Promise<SearchResponse> {
   const { employerId, scope } = principal;
-  if (!scope.employerWide && scope.groupIds.size === 0 && scope.locationIds.size === 0)
-    return { members: [], nextCursor: null };
+  const nothing = { members: [], nextCursor: null };
+  if (!scope.employerWide && scope.groupIds.size === 0 && scope.locationIds.size === 0) return nothing;
+  const codes = await resolveSearchCodes(ctx.db, employerId, filters);
+  if (!codes) return nothing;
+  // With a member ID, SSN or name the matches are few and found through their own index; SQLite (without
+  // statistics) would rather walk the name-ordered member index to skip the sort and probe each row.
+  // A unary `+` on the other member columns takes those indexes out of its choice.
+  const narrowed = Boolean(filters.memberId || filters.ssn || filters.name);
+  const column = (name: "employer_id" | "group_id" | "subgroup_id" | "location_id" | "status") =>
+    narrowed ? sql<string>`+members.${sql.raw(name)}` : sql<string>`members.${sql.raw(name)}`;
   let q = ctx.db
     .selectFrom("members")
-    .innerJoin("groups", "groups.id", "members.group_id")
-    .innerJoin("locations", "locations.id", "members.location_id")
-    .innerJoin("plans", "plans.id", "members.plan_id")
-    .leftJoin("subgroups", "subgroups.id", "members.subgroup_id")
-    .selectAll("members")
-    .select([
-      "groups.group_number",
-      "locations.code as location",
-      "subgroups.code as subgroup",
-      "plans.code as planCode",
-    ])
-    .where("members.employer_id", "=", employerId);
+    .select(["members.id", "members.sort_name"])
+    .where(column("employer_id"), "=", employerId);
   if (!scope.employerWide) {
-    if (scope.groupIds.size) q = q.where("members.group_id", "in", [...scope.groupIds]);
-    if (scope.locationIds.size) q = q.where("members.location_id", "in", [...scope.locationIds]);
+    if (scope.groupIds.size) q = q.where(column("group_id"), "in", [...scope.groupIds]);
+    if (scope.locationIds.size) q = q.where(column("location_id"), "in", [...scope.locationIds]);
   }
+  if (codes.groupId) q = q.where(column("group_id"), "=", codes.groupId);
+  if (codes.subgroupIds) q = q.where(column("subgroup_id"), "in", codes.subgroupIds);
+  if (codes.locationId) q = q.where(column("location_id"), "=", codes.locationId);
+  if (filters.status) q = q.where(column("status"), "=", filters.status);
   if (filters.memberId) q = q.where("members.id", "=", filters.memberId);
   if (filters.ssn) {
     const hmac = ctx.pii.lookupHash(filters.ssn);
@@ -284,42 +287,104 @@ export async function searchMembers(
         .where("people.name_key", "<", `${prefix}\uffff`),
     );
   }
-  if (filters.status) q = q.where("members.status", "=", filters.status);
-  if (filters.groupNumber) q = q.where("groups.group_number", "=", filters.groupNumber);
-  if (filters.subgroup) q = q.where("subgroups.code", "=", filters.subgroup);
-  if (filters.location) q = q.where("locations.code", "=", filters.location);
   if (filters.cursor) {
     const [sortName, id] = decodeCursor(filters.cursor);
     q = q.where(sql<boolean>`(members.sort_name, members.id) > (${sortName}, ${id})`);
   }
-  const rows = await q
+  const keys = await q
     .orderBy("members.sort_name")
     .orderBy("members.id")
     .limit(filters.limit + 1)
     .execute();
-  const page = rows.slice(0, filters.limit);
-  const people = page.length
-    ? await ctx.db
-        .selectFrom("people")
-        .select([
-          "id",
-          "member_id",
-          "relationship",
-          "first_name",
-          "last_name",
-          "ssn_last4",
-          "date_of_birth",
-          "status",
-        ])
-        .where(
-          "member_id",
-          "in",
-          page.map((r) => r.id),
-        )
-        .execute()
-    : [];
-  const members: MemberSummary[] = page.map((r) => {
-    const mine = people.filter((p) => p.member_id === r.id);
+  const page = keys.slice(0, filters.limit);
+  const last = page[page.length - 1];
+  return {
+    members: await memberSummaries(
+      ctx.db,
+      page.map((k) => k.id),
+    ),
+    nextCursor: keys.length > filters.limit && last ? encodeCursor(last.sort_name, last.id) : null,
+  };
+}
+
+/** Group number, subgroup code and location code → IDs; null when one names nothing (no member can match). */
+async function resolveSearchCodes(db: Db, employerId: string, filters: MemberSearchRequest) {
+  let groupId: string | undefined;
+  let subgroupIds: string[] | undefined;
+  let locationId: string | undefined;
+  if (filters.groupNumber) {
+    const group = await db
+      .selectFrom("groups")
+      .select("id")
+      .where("employer_id", "=", employerId)
+      .where("group_number", "=", filters.groupNumber)
+      .executeTakeFirst();
+    if (!group) return null;
+    groupId = group.id;
+  }
+  if (filters.subgroup) {
+    // Subgroup codes are per group: without a group, every group's subgroup with that code matches.
+    let sq = db
+      .selectFrom("subgroups")
+      .innerJoin("groups", "groups.id", "subgroups.group_id")
+      .select("subgroups.id")
+      .where("groups.employer_id", "=", employerId)
+      .where("subgroups.code", "=", filters.subgroup);
+    if (groupId) sq = sq.where("groups.id", "=", groupId);
+    subgroupIds = (await sq.execute()).map((r) => r.id);
+    if (!subgroupIds.length) return null;
+  }
+  if (filters.location) {
+    const location = await db
+      .selectFrom("locations")
+      .select("id")
+      .where("employer_id", "=", employerId)
+      .where("code", "=", filters.location)
+      .executeTakeFirst();
+    if (!location) return null;
+    locationId = location.id;
+  }
+  return { groupId, subgroupIds, locationId };
+}
+
+/** The search rows of the given members, in the given order. */
+async function memberSummaries(db: Db, ids: string[]): Promise<MemberSummary[]> {
+  if (!ids.length) return [];
+  const [rows, people] = await Promise.all([
+    db
+      .selectFrom("members")
+      .innerJoin("groups", "groups.id", "members.group_id")
+      .innerJoin("locations", "locations.id", "members.location_id")
+      .innerJoin("plans", "plans.id", "members.plan_id")
+      .leftJoin("subgroups", "subgroups.id", "members.subgroup_id")
+      .selectAll("members")
+      .select([
+        "groups.group_number",
+        "locations.code as location",
+        "subgroups.code as subgroup",
+        "plans.code as planCode",
+      ])
+      .where("members.id", "in", ids)
+      .execute(),
+    db
+      .selectFrom("people")
+      .select([
+        "id",
+        "member_id",
+        "relationship",
+        "first_name",
+        "last_name",
+        "ssn_last4",
+        "date_of_birth",
+        "status",
+      ])
+      .where("member_id", "in", ids)
+      .execute(),
+  ]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => {
+    const r = byId.get(id)!;
+    const mine = people.filter((p) => p.member_id === id);
     const subscriber = mine.find((p) => p.relationship === "subscriber")!;
     return {
       id: r.id,
@@ -344,11 +409,6 @@ export async function searchMembers(
       coveredDependents: mine.filter((p) => p.relationship !== "subscriber" && p.status === "active").length,
     };
   });
-  const last = page[page.length - 1];
-  return {
-    members,
-    nextCursor: rows.length > filters.limit && last ? encodeCursor(last.sort_name, last.id) : null,
-  };
 }
 
 // ---------------------------------------------------------------- history and SSN reveal

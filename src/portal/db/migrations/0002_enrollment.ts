@@ -100,7 +100,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex("people_member").on("people").column("member_id").execute();
   await db.schema.createIndex("people_ssn").on("people").columns(["employer_id", "ssn_hmac"]).execute();
-  await db.schema.createIndex("people_name").on("people").columns(["employer_id", "name_key"]).execute();
+  // Covering (member_id included): a name-prefix search reads only the index.
+  await db.schema
+    .createIndex("people_name")
+    .on("people")
+    .columns(["employer_id", "name_key", "member_id"])
+    .execute();
 
   await db.schema
     .createTable("enrollment_transactions")
