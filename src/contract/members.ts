@@ -64,8 +64,9 @@ export function ssnProblem(raw: string): string | undefined {
   if (!/^(\d{3}-\d{2}-\d{4}|\d{9})$/.test(raw)) return "must be 9 digits, e.g. 123-45-6789";
   const digits = ssnDigits(raw);
   const area = digits.slice(0, 3);
+  // Messages never echo the digits: error answers may end up in logs.
   if (area === "000" || area === "666" || area.startsWith("9"))
-    return `is not a valid SSN: the first three digits cannot be ${area} (000, 666 and 900–999 are never issued)`;
+    return "is not a valid SSN: the first three digits cannot be 000, 666 or 900–999 (never issued)";
   if (digits.slice(3, 5) === "00") return "is not a valid SSN: the middle two digits cannot be 00";
   if (digits.slice(5) === "0000") return "is not a valid SSN: the last four digits cannot be 0000";
   return undefined;
@@ -518,7 +519,8 @@ export const CancelPreview = z.object({
 });
 export const CancelResponse = z.object({ member: MemberDetail, ended: CancelPreview });
 
-export const ReinstateRequest = z.strictObject({ version: optionalVersion });
+/** The body may be left out (reinstate needs no input). */
+export const ReinstateRequest = z.strictObject({ version: optionalVersion }).nullish();
 
 export const CobraRequest = z.strictObject({
   version: optionalVersion,

@@ -1,3 +1,4 @@
+import { Writable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { testPortal, type TestPortal } from "../helpers/portal.js";
 import {
@@ -753,5 +754,55 @@ describe("COBRA", () => {
     });
     expect(res.body.cobra.personIds).toEqual(m.dependents.map((d: any) => d.id));
     expect(res.body.member.subscriber.status).toBe("terminated");
+  });
+});
+
+describe("SSNs never reach the log; the contract is in the OpenAPI document", () => {
+  it("logs no SSN from enroll, search, reveal or a refused SSN", async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logged = await testPortal({ logger: { level: "trace", stream } });
+    try {
+      pinClock(logged);
+      const admin = await adminToken(logged);
+      const created = await logged.call("POST", "/v1/members", { body: enrollBody(), token: admin });
+      expect(created.status).toBe(201);
+      await logged.call("POST", "/v1/members/search", { body: { ssn: "123-45-6789" }, token: admin });
+      await logged.call("POST", `/v1/members/${created.body.id}/ssn/reveal`, { token: admin });
+      const refused = await logged.call("POST", "/v1/members", {
+        body: enrollBody({ subscriber: { ...enrollBody().subscriber, ssn: "666-43-2109" } }),
+        token: admin,
+      });
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.body)).not.toMatch(/2109|666-?43/);
+      const log = lines.join("");
+      expect(log).toContain("/v1/members");
+      for (const digits of ["6789", "7890", "8901", "2109", "123456789", "123-45"])
+        expect(log).not.toContain(digits);
+    } finally {
+      await logged.dispose();
+    }
+  });
+
+  it("documents the member routes in /openapi.json and accepts reinstate without a body", async () => {
+    const doc = await portal.call("GET", "/openapi.json");
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        "/v1/members/search",
+        "/v1/members/{memberId}/cancel/preview",
+        "/v1/members/{memberId}/cobra",
+      ]),
+    );
+    const res = await portal.app.inject({
+      method: "POST",
+      url: "/v1/members/mbr_missing/reinstate",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.statusCode).toBe(404);
   });
 });

@@ -164,7 +164,7 @@ export async function reinstateMember(
   const now = ctx.clock.now();
   const today = todayOf(now);
   return ctx.db.transaction().execute(async (tx) => {
-    const record = await loadMemberForChange(tx, principal, memberId, input.version);
+    const record = await loadMemberForChange(tx, principal, memberId, input?.version);
     const { member } = record;
     const terminationDate = member.termination_date;
     if (member.status === "active" || !terminationDate)
