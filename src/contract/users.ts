@@ -1,15 +1,11 @@
 import { z } from "zod";
 import { Feature, GroupNumber, Timestamp } from "./common.js";
 import { Scope } from "./auth.js";
+import { LocationCode } from "./members.js";
 
 /** Roles that can be created (the primary administrator exists from onboarding and cannot be created). */
 export const CreatableRole = z.enum(["secondary-admin", "group-admin", "delegate"]);
 
-export const LocationCode = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-Z0-9]{2,10}$/, "must be a location code such as DET");
 const Email = z.email("must be an e-mail address such as name@example.com").trim().toLowerCase().max(254);
 const Phone = z
   .string()

@@ -1,12 +1,15 @@
 import type { Db } from "./db/index.js";
 import type { Clock } from "./clock.js";
 import type { Mailer } from "./mail.js";
+import type { PiiVault } from "./pii.js";
 
-/** What every service gets: the database, the clock and the mailer. No globals. */
+/** What every service gets: the database, the clock, the mailer and the PII vault. No globals. */
 export interface PortalContext {
   db: Db;
   clock: Clock;
   mailer: Mailer;
+  /** Encrypts SSNs at rest and hashes them for exact search. */
+  pii: PiiVault;
   settings: PortalSettings;
 }
 

@@ -6,6 +6,7 @@ import { openDatabase } from "./db/index.js";
 import { retentionJob } from "./jobs/retention.js";
 import { Scheduler } from "./jobs/scheduler.js";
 import { OutboxMailer, SmtpMailer, type Mailer } from "./mail.js";
+import { loadPiiKey, PiiVault } from "./pii.js";
 import { createHandlers } from "./routes/index.js";
 import { issueRegistrationKey } from "./services/auth.js";
 import { pendingPrimaryAdmins, seedDemo } from "./services/demo.js";
@@ -21,6 +22,13 @@ export interface PortalOptions {
   logger?: boolean | { level: string; stream?: NodeJS.WritableStream };
   settings?: Partial<PortalSettings>;
   authRateLimit?: number;
+  /**
+   * The 256-bit key that encrypts SSNs at rest (64 hex characters or base64). Without it the key is read
+   * from `piiKeyFile`, by default `<dbFile>.key`, which is created (mode 0600) on first start. Keep it
+   * outside backups of the database: the database alone does not reveal SSNs.
+   */
+  piiKey?: string;
+  piiKeyFile?: string;
   /** How often the scheduler looks for due work in real time (the sandbox clock also triggers it). */
   tickMs?: number;
 }
@@ -37,11 +45,12 @@ export interface Portal {
 
 /** Opens the DB (migrating it), seeds the demo employer when asked, and builds the app. Does not listen. */
 export async function createPortal(opts: PortalOptions): Promise<Portal> {
+  const pii = new PiiVault(loadPiiKey({ key: opts.piiKey, keyFile: opts.piiKeyFile, dbFile: opts.dbFile }));
   const { db, close: closeDb } = await openDatabase(opts.dbFile);
   const clock = new OffsetClock();
   const sandbox = Boolean(opts.demo || opts.sandbox);
   const settings: PortalSettings = { ...defaultSettings, ...opts.settings, sandbox };
-  const ctx: PortalContext = { db, clock, settings, mailer: undefined as unknown as Mailer };
+  const ctx: PortalContext = { db, clock, settings, pii, mailer: undefined as unknown as Mailer };
   ctx.mailer = opts.smtpUrl
     ? new SmtpMailer(opts.smtpUrl, opts.mailFrom ?? "hnctl portal <no-reply@portal.invalid>", db, clock)
     : new OutboxMailer(db, clock);

@@ -25,6 +25,7 @@ import { createApiToken } from "../../src/portal/services/auth.js";
 import { demoIds } from "../../src/portal/services/demo.js";
 import { seedId } from "../../src/portal/ids.js";
 import { TEST_PASSWORD, testPortal, type TestPortal } from "../helpers/portal.js";
+import { address, pinClock } from "../helpers/enrollment.js";
 
 const ACTORS = ["P", "S", "G", "D", "T", "X", "A"] as const;
 type Actor = (typeof ACTORS)[number];
@@ -40,6 +41,46 @@ interface Cell {
   request: (f: Fixture, actor: Actor) => Promise<Request> | Request;
   /** Expected statuses in actor order P S G D T X A. */
   expect: string;
+}
+
+/**
+ * Member routes share one shape: a fresh member per cell (so a success never spoils the next cell) in
+ * the callers' scope (G1000001 at DET), in another group (G1000002 at TOL), or of another employer.
+ * `view` needs enrollment.view (the API token has it), `edit` enrollment.edit (the group admin has it),
+ * `cancel` enrollment.cancel (only the administrators have it).
+ */
+function memberCells(
+  build: (m: FreshMember) => { personId?: string; body?: unknown },
+  need: "view" | "edit" | "cancel",
+  ok = "200",
+  state: "active" | "cancelled" = "active",
+): Partial<Record<Rel, Cell>> {
+  const expect = {
+    view: {
+      own: `${ok} ${ok} ${ok} ${ok} ${ok} 401 401`,
+      group: `${ok} ${ok} 404 404 ${ok} 401 401`,
+      other: "404 404 404 404 404 401 401",
+    },
+    edit: {
+      own: `${ok} ${ok} ${ok} 403 403 401 401`,
+      group: `${ok} ${ok} 404 403 403 401 401`,
+      other: "404 404 404 403 403 401 401",
+    },
+    cancel: {
+      own: `${ok} ${ok} 403 403 403 401 401`,
+      group: `${ok} ${ok} 403 403 403 401 401`,
+      other: "404 404 403 403 403 401 401",
+    },
+  }[need];
+  const cell = (where: "own" | "group" | "other"): Cell => ({
+    request: async (fx) => {
+      const m = await fx.newMember(where, state);
+      const { personId, body } = build(m);
+      return { params: { memberId: m.id, ...(personId ? { personId } : {}) }, body };
+    },
+    expect: expect[where],
+  });
+  return { own: cell("own"), group: cell("group"), other: cell("other") };
 }
 
 // ---------------------------------------------------------------- the table
@@ -217,6 +258,54 @@ const matrix: Record<RouteName, Partial<Record<Rel, Cell>>> = {
   },
   auditList: { "-": { request: () => ({ query: "limit=5" }), expect: "200 200 403 403 403 401 401" } },
 
+  planList: { "-": { request: () => ({}), expect: "200 200 200 200 200 401 401" } },
+  providerSearch: { "-": { request: () => ({ query: "zip=482" }), expect: "200 200 200 200 200 401 401" } },
+  groupList: { "-": { request: () => ({}), expect: "200 200 200 200 200 401 401" } },
+  locationList: { "-": { request: () => ({}), expect: "200 200 200 200 200 401 401" } },
+  memberEnroll: {
+    own: { request: (f) => ({ body: f.enrollBody("own") }), expect: "201 201 201 403 403 401 401" },
+    group: { request: (f) => ({ body: f.enrollBody("group") }), expect: "201 201 404 403 403 401 401" },
+    other: { request: (f) => ({ body: f.enrollBody("other") }), expect: "422 422 422 403 403 401 401" },
+  },
+  memberSearch: {
+    "-": { request: () => ({ body: {} }), expect: "200 200 200 200 200 401 401" },
+    own: { request: (f) => ({ body: { memberId: f.members.own } }), expect: "200 200 200 200 200 401 401" },
+  },
+  memberGet: memberCells(() => ({}), "view"),
+  memberHistory: memberCells(() => ({}), "view"),
+  memberUpdate: memberCells((m) => ({ body: { version: m.version, phone: "313-555-0142" } }), "edit"),
+  memberPlanChange: memberCells(() => ({ body: { plan: "PPO-1000", effectiveDate: "2027-01-01" } }), "edit"),
+  memberPcpChange: memberCells(() => ({ body: { provider: "1003000134" } }), "edit"),
+  dependentAdd: memberCells(
+    () => ({ body: { dependent: f.childInput(), effectiveDate: "2027-01-01" } }),
+    "edit",
+    "201",
+  ),
+  dependentUpdate: memberCells(
+    (m) => ({ personId: m.childId, body: { version: m.version, firstName: "Renamed" } }),
+    "edit",
+  ),
+  dependentRemove: memberCells(
+    (m) => ({ personId: m.childId, body: { coverageEndDate: "2026-12-31" } }),
+    "edit",
+  ),
+  memberCancelPreview: memberCells(
+    () => ({ body: { terminationDate: "2026-12-31", reason: "voluntary" } }),
+    "cancel",
+  ),
+  memberCancel: memberCells(
+    () => ({ body: { terminationDate: "2026-12-31", reason: "voluntary" } }),
+    "cancel",
+  ),
+  memberReinstate: memberCells(() => ({ body: {} }), "cancel", "200", "cancelled"),
+  memberCobra: memberCells(
+    () => ({ body: { event: "termination-of-employment", eventDate: "2026-12-20" } }),
+    "edit",
+    "200",
+    "cancelled",
+  ),
+  memberRevealSsn: memberCells(() => ({}), "edit"),
+
   outbox: { "-": { request: () => ({ query: "last=true" }), expect: "200 200 200 200 200 200 200" } },
   clockShow: { "-": { request: () => ({}), expect: "200 200 200 200 200 200 200" } },
   clockAdvance: { "-": { request: () => ({ body: { by: "1m" } }), expect: "200 200 200 200 200 200 200" } },
@@ -237,6 +326,15 @@ interface Fixture {
     status?: "active" | "pending" | "disabled",
   ): Promise<string>;
   newTokenFor(owner: Actor | "other"): Promise<string>;
+  members: { own: string };
+  enrollBody(where: "own" | "group" | "other"): Record<string, unknown>;
+  childInput(): Record<string, unknown>;
+  newMember(where: "own" | "group" | "other", state: "active" | "cancelled"): Promise<FreshMember>;
+}
+interface FreshMember {
+  id: string;
+  version: number;
+  childId: string;
 }
 
 let portal: TestPortal;
@@ -291,6 +389,7 @@ async function login(username: string): Promise<string> {
 
 beforeAll(async () => {
   portal = await testPortal();
+  pinClock(portal); // enrollment dates below are relative to 2026-11-15
   const db = portal.ctx.db;
   const acme = demoIds.employer;
   const gA = demoIds.group("G1000001");
@@ -315,6 +414,37 @@ beforeAll(async () => {
     })
     .execute();
   const otherPrimary = await insertUser(OTHER_EMPLOYER, "primary-admin", { username: "other-primary" });
+  await db
+    .insertInto("locations")
+    .values({
+      id: seedId("loc", "OTH"),
+      employer_id: OTHER_EMPLOYER,
+      code: "OTH",
+      name: "Other site",
+      city: "Austin",
+      state: "TX",
+    })
+    .execute();
+  await db
+    .insertInto("plans")
+    .values({
+      id: seedId("pln", "PPO-X"),
+      employer_id: OTHER_EMPLOYER,
+      code: "PPO-X",
+      name: "Other PPO",
+      type: "PPO",
+      requires_pcp: 0,
+      rate_ee: 50_000,
+      rate_es: 100_000,
+      rate_ec: 90_000,
+      rate_ef: 140_000,
+    })
+    .execute();
+  await db
+    .insertInto("plan_groups")
+    .values({ plan_id: seedId("pln", "PPO-X"), group_id: seedId("grp", "G2000001") })
+    .execute();
+  const otherToken = await login("other-primary");
 
   const { accessToken: primaryToken } = await portal.registerPrimary("matrix-primary");
   const secondary = await insertUser(acme, "secondary-admin", { username: "matrix-secondary" });
@@ -348,6 +478,64 @@ beforeAll(async () => {
   });
 
   let counter = 0;
+  // Unique, valid SSNs (area 100-599, group 10-98, serial from 1000) so fresh members never collide.
+  const ssn = () => {
+    const n = ++counter;
+    return `${100 + (n % 500)}-${10 + (n % 89)}-${String(1000 + n).padStart(4, "0")}`;
+  };
+  const person = (first: string, dob: string, pcp: string) => ({
+    firstName: first,
+    lastName: `Matrix${counter}`,
+    ssn: ssn(),
+    dateOfBirth: dob,
+    sex: "U",
+    pcp,
+  });
+  const enrollBody = (where: "own" | "group" | "other") => {
+    const place =
+      where === "own"
+        ? { groupNumber: "G1000001", subgroup: "SAL", location: "DET", plan: "HMO-500" }
+        : where === "group"
+          ? { groupNumber: "G1000002", location: "TOL", plan: "HMO-500" }
+          : { groupNumber: "G2000001", location: "OTH", plan: "PPO-X" };
+    const hmo = place.plan === "HMO-500";
+    const subscriber = {
+      ...person("Pat", "1980-05-05", "1003000126"),
+      address,
+      ...(hmo ? {} : { pcp: undefined }),
+    };
+    const child = {
+      ...person("Kim", "2015-03-03", "1003000142"),
+      relationship: "child",
+      ...(hmo ? {} : { pcp: undefined }),
+    };
+    return {
+      ...place,
+      effectiveDate: "2026-12-01",
+      employeeNumber: `M${counter}`,
+      hireDate: "2020-01-06",
+      subscriber,
+      dependents: [child],
+    };
+  };
+  const newMember = async (
+    where: "own" | "group" | "other",
+    state: "active" | "cancelled",
+  ): Promise<FreshMember> => {
+    const token = where === "other" ? otherToken : primaryToken;
+    const created = await portal.call("POST", "/v1/members", { token, body: enrollBody(where) });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    let member = created.body;
+    if (state === "cancelled") {
+      const cancelled = await portal.call("POST", `/v1/members/${member.id}/cancel`, {
+        token,
+        body: { terminationDate: "2026-12-31", reason: "termination-of-employment" },
+      });
+      expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+      member = cancelled.body.member;
+    }
+    return { id: member.id, version: member.version, childId: member.dependents[0].id };
+  };
   f = {
     tokens: {
       P: primaryToken,
@@ -386,6 +574,10 @@ beforeAll(async () => {
         status,
         ...(status === "pending" ? {} : { username: `matrix-u${++counter}` }),
       }),
+    members: { own: (await newMember("own", "active")).id },
+    enrollBody,
+    childInput: () => ({ ...person("Lee", "2018-07-07", "1003000142"), relationship: "child" }),
+    newMember,
     newTokenFor: async (owner) =>
       (
         await createApiToken(portal.ctx, f.userIds[owner], {

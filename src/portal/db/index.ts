@@ -11,6 +11,7 @@ import {
 import { Migrator, type Migration } from "kysely/migration";
 import type { Database } from "./schema.js";
 import * as m0001 from "./migrations/0001_foundation.js";
+import * as m0002 from "./migrations/0002_enrollment.js";
 import * as m0003 from "./migrations/0003_access.js";
 
 export type { Database } from "./schema.js";
@@ -20,6 +21,7 @@ export type Tx = Transaction<Database>;
 /** Migrations are listed here (not read from a folder) so the built CLI needs no file globbing. */
 const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
+  "0002_enrollment": m0002,
   "0003_access": m0003,
 };
 

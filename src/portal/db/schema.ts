@@ -113,4 +113,85 @@ export interface Database {
     details: string | null;
     at: string;
   };
+  members: {
+    id: string;
+    employer_id: string;
+    group_id: string;
+    subgroup_id: string | null;
+    location_id: string;
+    plan_id: string;
+    plan_effective_date: string;
+    status: "active" | "terminated" | "cobra";
+    tier: "EE" | "ES" | "EC" | "EF" | null;
+    monthly_premium_cents: number;
+    effective_date: string;
+    termination_date: string | null;
+    termination_reason: string | null;
+    employee_number: string;
+    hire_date: string;
+    employment_status: string;
+    sort_name: string;
+    version: number;
+    created_at: string;
+    updated_at: string;
+  };
+  people: {
+    id: string;
+    member_id: string;
+    employer_id: string;
+    relationship: string;
+    first_name: string;
+    middle_name: string | null;
+    last_name: string;
+    name_key: string;
+    /** AES-256-GCM, see services/pii.ts; the HMAC is for exact lookup, last4 for masking. */
+    ssn_encrypted: string | null;
+    ssn_hmac: string | null;
+    ssn_last4: string | null;
+    date_of_birth: string;
+    sex: string;
+    marital_status: string | null;
+    disabled: number;
+    email: string | null;
+    phone: string | null;
+    /** JSON of the contract's Address, or null (dependents: same as the subscriber). */
+    address: string | null;
+    status: "active" | "removed" | "terminated" | "cobra";
+    coverage_start: string;
+    coverage_end: string | null;
+    pcp_provider_id: string | null;
+    cobra_id: string | null;
+    created_at: string;
+  };
+  cobra_coverages: {
+    id: string;
+    member_id: string;
+    event: string;
+    event_date: string;
+    tier: "EE" | "ES" | "EC" | "EF";
+    regular_coverage_end: string;
+    coverage_start: string;
+    coverage_end: string;
+    months: number;
+    election_deadline: string;
+    monthly_premium_cents: number;
+    extended_monthly_premium_cents: number | null;
+    extended_from: string | null;
+    created_at: string;
+  };
+  enrollment_transactions: {
+    id: string;
+    employer_id: string;
+    member_id: string;
+    person_id: string | null;
+    type: "addition" | "change" | "termination" | "reinstatement" | "cobra";
+    maintenance_type_code: string;
+    maintenance_reason_code: string;
+    effective_date: string;
+    description: string;
+    details: string | null;
+    actor_user_id: string | null;
+    api_token_id: string | null;
+    at: string;
+  };
 }

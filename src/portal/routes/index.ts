@@ -5,6 +5,11 @@ import * as sandbox from "../services/sandbox.js";
 import * as tokens from "../services/tokens.js";
 import * as users from "../services/users.js";
 import { listAudit } from "../services/audit-log.js";
+import * as catalog from "../services/catalog.js";
+import * as members from "../services/members.js";
+import * as enrollment from "../services/enrollment.js";
+import * as termination from "../services/termination.js";
+import { startCobra } from "../services/cobra.js";
 import type { Handlers } from "./types.js";
 
 /** HTTP ↔ services. Rules live in the services; this only passes the parsed input and the caller along. */
@@ -38,5 +43,35 @@ export function createHandlers(deps: {
     outbox: async ({ ctx, query }) => ({ messages: await sandbox.listOutbox(ctx, query) }),
     clockShow: async () => sandbox.clockState(deps.clock),
     clockAdvance: ({ ctx, body }) => sandbox.advanceClock(ctx, deps.clock, deps.scheduler, body.by),
+
+    planList: ({ ctx, principal, query }) => catalog.listPlans(ctx, principal, query.group),
+    providerSearch: ({ ctx, principal, query }) => catalog.searchProviders(ctx, principal, query),
+    groupList: ({ ctx, principal }) => catalog.listGroups(ctx, principal),
+    locationList: ({ ctx, principal }) => catalog.listLocations(ctx, principal),
+
+    memberEnroll: ({ ctx, principal, body }) => enrollment.enroll(ctx, principal, body),
+    memberSearch: ({ ctx, principal, body }) => members.searchMembers(ctx, principal, body),
+    memberGet: ({ ctx, principal, params }) => members.getMember(ctx, principal, params.memberId),
+    memberUpdate: ({ ctx, principal, params, body }) =>
+      enrollment.updateMember(ctx, principal, params.memberId, body),
+    memberPlanChange: ({ ctx, principal, params, body }) =>
+      enrollment.changePlan(ctx, principal, params.memberId, body),
+    memberPcpChange: ({ ctx, principal, params, body }) =>
+      enrollment.changePcp(ctx, principal, params.memberId, body),
+    dependentAdd: ({ ctx, principal, params, body }) =>
+      enrollment.addDependent(ctx, principal, params.memberId, body),
+    dependentUpdate: ({ ctx, principal, params, body }) =>
+      enrollment.updateDependent(ctx, principal, params.memberId, params.personId, body),
+    dependentRemove: ({ ctx, principal, params, body }) =>
+      enrollment.removeDependent(ctx, principal, params.memberId, params.personId, body),
+    memberCancelPreview: ({ ctx, principal, params, body }) =>
+      termination.previewCancel(ctx, principal, params.memberId, body),
+    memberCancel: ({ ctx, principal, params, body }) =>
+      termination.cancelMember(ctx, principal, params.memberId, body),
+    memberReinstate: ({ ctx, principal, params, body }) =>
+      termination.reinstateMember(ctx, principal, params.memberId, body),
+    memberCobra: ({ ctx, principal, params, body }) => startCobra(ctx, principal, params.memberId, body),
+    memberHistory: ({ ctx, principal, params }) => members.memberHistory(ctx, principal, params.memberId),
+    memberRevealSsn: ({ ctx, principal, params }) => members.revealSsns(ctx, principal, params.memberId),
   };
 }

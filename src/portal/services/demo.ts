@@ -1,5 +1,6 @@
 import type { PortalContext } from "../context.js";
 import { seedId } from "../ids.js";
+import { seedDemoMembers } from "./demo-members.js";
 
 /**
  * The demo employer of CLI.md. Deterministic IDs and `ON CONFLICT DO NOTHING` make seeding idempotent:
@@ -283,6 +284,12 @@ export async function seedDemo(ctx: PortalContext): Promise<void> {
       })
       .onConflict((oc) => oc.doNothing())
       .execute();
+    await seedDemoMembers(
+      tx,
+      ctx.pii,
+      { ...demoIds, policyholderId: DEMO.employer.policyholderId, employer: employerId },
+      ctx.clock.now(),
+    );
   });
 }
 

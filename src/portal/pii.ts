@@ -1,0 +1,85 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+
+/**
+ * Encryption of personal identifiers (SSNs) at rest. One 256-bit master key lives outside the database
+ * (portal config, or a key file next to it); two keys are derived from it with HKDF so the search HMAC
+ * and the encryption never share a key. Ciphertext format: `v1.<iv>.<tag>.<ciphertext>` (base64url).
+ */
+export class PiiVault {
+  readonly #encKey: Buffer;
+  readonly #macKey: Buffer;
+
+  constructor(masterKey: Buffer) {
+    if (masterKey.length !== 32) throw new Error("the PII master key must be 32 bytes (256 bits)");
+    this.#encKey = Buffer.from(
+      hkdfSync("sha256", masterKey, Buffer.alloc(0), "hnctl pii aes-256-gcm v1", 32),
+    );
+    this.#macKey = Buffer.from(
+      hkdfSync("sha256", masterKey, Buffer.alloc(0), "hnctl pii hmac-sha256 v1", 32),
+    );
+  }
+
+  encrypt(plain: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", this.#encKey, iv);
+    const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
+    return ["v1", iv, cipher.getAuthTag(), body]
+      .map((p) => (typeof p === "string" ? p : p.toString("base64url")))
+      .join(".");
+  }
+
+  decrypt(stored: string): string {
+    const [version, iv, tag, body] = stored.split(".");
+    if (version !== "v1" || !iv || !tag || body === undefined)
+      throw new Error("unknown PII ciphertext format");
+    const decipher = createDecipheriv("aes-256-gcm", this.#encKey, Buffer.from(iv, "base64url"));
+    decipher.setAuthTag(Buffer.from(tag, "base64url"));
+    return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString(
+      "utf8",
+    );
+  }
+
+  /** Deterministic keyed hash for exact lookup; useless without the key (SSNs are only 10^9 values). */
+  lookupHash(plain: string): string {
+    return createHmac("sha256", this.#macKey).update(plain).digest("hex");
+  }
+}
+
+/** `***-**-6789` from the last four digits, or null when there is no SSN. */
+export function maskSsn(last4: string | null): string | null {
+  return last4 ? `***-**-${last4}` : null;
+}
+
+export function formatSsn(digits: string): string {
+  return `${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5)}`;
+}
+
+/**
+ * The master key: from config (64 hex characters or base64 of 32 bytes), else from the key file,
+ * created with mode 0600 on first start. An in-memory database gets a throwaway key.
+ */
+export function loadPiiKey(opts: { key?: string; keyFile?: string; dbFile: string }): Buffer {
+  if (opts.key) return decodeKey(opts.key, "the configured PII key");
+  if (opts.dbFile === ":memory:" && !opts.keyFile) return randomBytes(32);
+  const file = opts.keyFile ?? `${opts.dbFile}.key`;
+  if (!existsSync(file)) {
+    try {
+      // "wx": never overwrite a key another process wrote in the meantime; losing it loses every SSN.
+      const fd = openSync(file, "wx", 0o600);
+      writeSync(fd, `${randomBytes(32).toString("hex")}\n`);
+      closeSync(fd);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+  }
+  if (process.platform !== "win32" && (statSync(file).mode & 0o077) !== 0)
+    throw new Error(`the PII key file ${file} is readable by other users; run chmod 600 ${file}`);
+  return decodeKey(readFileSync(file, "utf8").trim(), `the PII key file ${file}`);
+}
+
+function decodeKey(text: string, where: string): Buffer {
+  const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, "hex") : Buffer.from(text, "base64");
+  if (key.length !== 32) throw new Error(`${where} must hold 32 bytes as 64 hex characters or base64`);
+  return key;
+}

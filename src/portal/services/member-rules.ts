@@ -1,0 +1,282 @@
+import { sql } from "kysely";
+import type { DependentInput, SubscriberInput } from "../../contract/members.js";
+import type { Db, Tx } from "../db/index.js";
+import { AppError, type Problems } from "../errors.js";
+import { newId } from "../ids.js";
+import type { PiiVault } from "../pii.js";
+import { maskSsn } from "../pii.js";
+import { findProvider, providerInNetwork, type PlanRow } from "./catalog.js";
+import {
+  CHILD_AGE_LIMIT,
+  NEWBORN_DAYS,
+  RETRO_DAYS,
+  isChildLike,
+  nameKey,
+  rateFor,
+  tierFor,
+} from "./coverage.js";
+import { addDays, ageOn, daysBetween, isEndOfMonth, isFirstOfMonth } from "./dates.js";
+import type { MemberRow, PersonRow } from "./members.js";
+
+/** Rules shared by the enrollment services (enroll, changes, cancel, COBRA), and the one place people rows are built. */
+
+/** First of a month and not more than 60 days in the past. */
+export function checkEffectiveDate(problems: Problems, path: string, date: string, today: string): void {
+  if (!isFirstOfMonth(date))
+    problems.add(path, `must be the first day of a month (got ${date}); e.g. ${date.slice(0, 8)}01`);
+  else if (date < addDays(today, -RETRO_DAYS))
+    problems.add(
+      path,
+      `is more than ${RETRO_DAYS} days in the past (earliest allowed: ${addDays(today, -RETRO_DAYS)})`,
+    );
+}
+
+/** The last day of coverage: the end of a month and not more than 60 days in the past. */
+export function checkEndDate(problems: Problems, path: string, date: string, today: string): void {
+  if (!isEndOfMonth(date)) problems.add(path, `must be the last day of a month (got ${date})`);
+  else if (date < addDays(today, -RETRO_DAYS))
+    problems.add(
+      path,
+      `is more than ${RETRO_DAYS} days in the past (earliest allowed: ${addDays(today, -RETRO_DAYS)})`,
+    );
+}
+
+type PersonInput = SubscriberInput | DependentInput;
+
+/** Date of birth, SSN presence (newborns may wait for theirs) and, for children, the age limit on `coveredFrom`. */
+export function checkPerson(
+  problems: Problems,
+  path: string,
+  person: PersonInput,
+  relationship: string,
+  coveredFrom: string,
+  today: string,
+): void {
+  if (person.dateOfBirth > today)
+    problems.add(`${path}.dateOfBirth`, `is in the future (${person.dateOfBirth}); check the date of birth`);
+  else if (!person.ssn && daysBetween(person.dateOfBirth, today) >= NEWBORN_DAYS)
+    problems.add(`${path}.ssn`, "is required; only newborns under one year old may be enrolled without one");
+  const disabled = "disabled" in person && person.disabled;
+  if (isChildLike(relationship) && !disabled && ageOn(person.dateOfBirth, coveredFrom) >= CHILD_AGE_LIMIT)
+    problems.add(
+      `${path}.dateOfBirth`,
+      `makes this ${relationship} ${ageOn(person.dateOfBirth, coveredFrom)} on ${coveredFrom}: children are covered until 26 unless disabled (set disabled: true for a disabled adult child)`,
+    );
+}
+
+/**
+ * A PCP for a person on `plan`: required by plans that need one and refused by the others; the provider
+ * must exist, be in the plan's network and accept new patients (unless it already is this person's PCP).
+ * Returns the provider ID, or null when the plan uses no PCPs.
+ */
+export async function checkPcp(
+  db: Db | Tx,
+  problems: Problems,
+  path: string,
+  ref: string | undefined,
+  plan: PlanRow,
+  currentPcpId: string | null = null,
+): Promise<string | null> {
+  if (!plan.requires_pcp) {
+    if (ref) problems.add(path, `must be left out: plan ${plan.code} does not use primary care physicians`);
+    return null;
+  }
+  if (!ref) {
+    problems.add(
+      path,
+      `is required: plan ${plan.code} needs a primary care physician for each covered person; find one with \`hnctl provider search --plan ${plan.code}\``,
+    );
+    return null;
+  }
+  const provider = await findProvider(db, ref);
+  if (!provider) {
+    problems.add(
+      path,
+      `names no provider in the directory (${ref}); use an NPI or provider ID from \`hnctl provider search\``,
+    );
+    return null;
+  }
+  if (!(await providerInNetwork(db, provider.id, plan.id))) {
+    problems.add(
+      path,
+      `${provider.first_name} ${provider.last_name} (${provider.npi}) is not in plan ${plan.code}'s network`,
+    );
+    return null;
+  }
+  if (!provider.accepting_new_patients && provider.id !== currentPcpId) {
+    problems.add(
+      path,
+      `${provider.first_name} ${provider.last_name} (${provider.npi}) is not accepting new patients; choose another provider`,
+    );
+    return null;
+  }
+  return provider.id;
+}
+
+/** At most one spouse or domestic partner per member. */
+export function checkOneSpouse(problems: Problems, paths: { path: string; relationship: string }[]): void {
+  const spouses = paths.filter((p) => p.relationship === "spouse" || p.relationship === "domestic-partner");
+  for (const extra of spouses.slice(1))
+    problems.add(extra.path, "is a second spouse or domestic partner; a member can cover at most one");
+}
+
+/**
+ * An SSN may be on only one person whose coverage has not ended, across the employer. The conflict names
+ * the member that holds it (SSN masked), so the caller can look there instead.
+ */
+export async function refuseDuplicateSsns(
+  db: Db | Tx,
+  pii: PiiVault,
+  employerId: string,
+  entries: { path: string; ssn: string | undefined; hmac?: string | null }[],
+  exceptMemberId?: string,
+): Promise<void> {
+  const seen = new Map<string, string>();
+  for (const entry of entries) {
+    const hmac = entry.hmac ?? (entry.ssn ? pii.lookupHash(entry.ssn) : null);
+    if (!hmac) continue;
+    const last4 = entry.ssn?.slice(-4) ?? null;
+    const earlier = seen.get(hmac);
+    if (earlier)
+      throw new AppError(
+        409,
+        "duplicate_ssn",
+        `${entry.path} repeats the SSN of ${earlier} in the same request`,
+        [{ path: entry.path, message: `is the same SSN as ${earlier}` }],
+      );
+    seen.set(hmac, entry.path);
+    let q = db
+      .selectFrom("people")
+      .select(["member_id", "ssn_last4"])
+      .where("employer_id", "=", employerId)
+      .where("ssn_hmac", "=", hmac)
+      .where("status", "in", ["active", "cobra"]);
+    if (exceptMemberId) q = q.where("member_id", "!=", exceptMemberId);
+    const holder = await q.executeTakeFirst();
+    if (holder) {
+      const masked = maskSsn(holder.ssn_last4 ?? last4);
+      throw new AppError(
+        409,
+        "duplicate_ssn",
+        `SSN ${masked} is already enrolled on member ${holder.member_id}; update that member instead`,
+        [{ path: entry.path, message: `SSN ${masked} is already enrolled on member ${holder.member_id}` }],
+      );
+    }
+  }
+}
+
+/** The employer's HR ID identifies one member whose coverage has not ended (roster imports match on it). */
+export async function refuseDuplicateEmployeeNumber(
+  db: Db | Tx,
+  employerId: string,
+  employeeNumber: string,
+  exceptMemberId?: string,
+): Promise<void> {
+  let q = db
+    .selectFrom("members")
+    .select("id")
+    .where("employer_id", "=", employerId)
+    .where("employee_number", "=", employeeNumber)
+    .where("status", "in", ["active", "cobra"]);
+  if (exceptMemberId) q = q.where("id", "!=", exceptMemberId);
+  const holder = await q.executeTakeFirst();
+  if (holder)
+    throw new AppError(
+      409,
+      "duplicate_employee_number",
+      `employee number ${employeeNumber} already belongs to member ${holder.id}`,
+      [{ path: "employeeNumber", message: `already belongs to member ${holder.id}` }],
+    );
+}
+
+/** The people row for a new subscriber or dependent: SSN encrypted, hashed for lookup, last four for masking. */
+export function newPersonRow(
+  pii: PiiVault,
+  input: PersonInput,
+  at: {
+    memberId: string;
+    employerId: string;
+    relationship: string;
+    coverageStart: string;
+    pcpProviderId: string | null;
+    now: string;
+    id?: string;
+  },
+): PersonRow {
+  return {
+    id: at.id ?? newId("per"),
+    member_id: at.memberId,
+    employer_id: at.employerId,
+    relationship: at.relationship,
+    first_name: input.firstName,
+    middle_name: input.middleName ?? null,
+    last_name: input.lastName,
+    name_key: nameKey(input.lastName, input.firstName),
+    ...ssnColumns(pii, input.ssn),
+    date_of_birth: input.dateOfBirth,
+    sex: input.sex,
+    marital_status: input.maritalStatus ?? null,
+    disabled: "disabled" in input && input.disabled ? 1 : 0,
+    email: input.email ?? null,
+    phone: input.phone ?? null,
+    address: input.address ? JSON.stringify(input.address) : null,
+    status: "active",
+    coverage_start: at.coverageStart,
+    coverage_end: null,
+    pcp_provider_id: at.pcpProviderId,
+    cobra_id: null,
+    created_at: at.now,
+  };
+}
+
+export function ssnColumns(pii: PiiVault, ssn: string | undefined) {
+  return {
+    ssn_encrypted: ssn ? pii.encrypt(ssn) : null,
+    ssn_hmac: ssn ? pii.lookupHash(ssn) : null,
+    ssn_last4: ssn ? ssn.slice(-4) : null,
+  };
+}
+
+/**
+ * Recomputes what follows from the people: status, tier, premium and the search name, and bumps the
+ * version. Every change calls it last, so the stored tier and premium can never drift from who is covered.
+ */
+export async function settleMember(tx: Tx, memberId: string, now: Date): Promise<MemberRow> {
+  const member = await tx
+    .selectFrom("members")
+    .selectAll()
+    .where("id", "=", memberId)
+    .executeTakeFirstOrThrow();
+  const [people, plan] = await Promise.all([
+    tx.selectFrom("people").selectAll().where("member_id", "=", memberId).execute(),
+    tx.selectFrom("plans").selectAll().where("id", "=", member.plan_id).executeTakeFirstOrThrow(),
+  ]);
+  const subscriber = people.find((p) => p.relationship === "subscriber")!;
+  const covered = people.filter((p) => p.status === "active");
+  const active = subscriber.status === "active";
+  const tier = active ? tierFor(covered.map((p) => p.relationship)) : null;
+  const changes = {
+    status: active ? "active" : people.some((p) => p.status === "cobra") ? "cobra" : "terminated",
+    tier,
+    monthly_premium_cents: tier ? rateFor(plan, tier) : 0,
+    sort_name: subscriber.name_key,
+    version: sql<number>`version + 1`,
+    updated_at: now.toISOString(),
+  } as const;
+  return tx
+    .updateTable("members")
+    .set(changes)
+    .where("id", "=", memberId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Changes need regular coverage to change. */
+export function requireActive(member: MemberRow, doing: string): void {
+  if (member.status !== "active")
+    throw new AppError(
+      409,
+      "member_not_active",
+      `member ${member.id} is ${member.status}${member.termination_date ? ` (coverage ended ${member.termination_date})` : ""}; cannot ${doing}`,
+    );
+}
