@@ -23,5 +23,6 @@ if (major < 22) {
 
 // The compile cache must be on before oclif loads: a dynamic import, since static ones are hoisted.
 (await import("node:module")).enableCompileCache?.();
-const { execute } = await import("@oclif/core");
+// The subpath, not the package index: the index also checks oclif's own engines with semver (~47 modules).
+const { execute } = await import("@oclif/core/execute");
 await execute({ dir: import.meta.url });

@@ -1,4 +1,6 @@
-import { Command, Flags, Errors } from "@oclif/core";
+import { Command } from "@oclif/core/command";
+import * as Errors from "@oclif/core/errors";
+import * as Flags from "@oclif/core/flags";
 import { ApiError, NetworkError } from "../client/errors.js";
 import { CliError, ExitCode } from "./errors.js";
 import { CliSession } from "./session.js";
