@@ -21,6 +21,12 @@ if (major < 22) {
   process.exit(1);
 }
 
+// `hnctl … | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on("error", (err) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
+});
+
 // The compile cache must be on before oclif loads: a dynamic import, since static ones are hoisted.
 (await import("node:module")).enableCompileCache?.();
 // The subpath, not the package index: the index also checks oclif's own engines with semver (~47 modules).

@@ -1,7 +1,10 @@
-// Writes openapi.json from the built contract (run `npm run build` first). A test fails when it is stale.
+// Writes openapi.json and src/contract/route-index.ts from the built contract (run `npm run build`
+// first, and again afterwards: the route index is compiled too). A test fails when either is stale.
 import { readFileSync, writeFileSync } from "node:fs";
-import { generateOpenApi } from "../dist/portal/openapi.js";
+import { generateOpenApi, generateRouteIndex } from "../dist/portal/openapi.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-writeFileSync(new URL("../openapi.json", import.meta.url), await generateOpenApi(version));
-console.log("wrote openapi.json");
+const openapi = await generateOpenApi(version);
+writeFileSync(new URL("../openapi.json", import.meta.url), openapi);
+writeFileSync(new URL("../src/contract/route-index.ts", import.meta.url), generateRouteIndex(openapi));
+console.log("wrote openapi.json and src/contract/route-index.ts");

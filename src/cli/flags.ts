@@ -1,4 +1,4 @@
-import { Flags } from "@oclif/core";
+import * as Flags from "@oclif/core/flags";
 import { FEATURES } from "../contract/common.js";
 
 /** Flags several commands share, defined once so their names and help read the same everywhere. */

@@ -10,6 +10,7 @@ import {
 } from "fastify-type-provider-zod";
 import { ErrorBody, type ErrorCode, type ErrorDetail } from "../contract/errors.js";
 import { routes, type RouteDef, type RouteName } from "../contract/routes.js";
+import { CONTRACT_HASH } from "../contract/route-index.js";
 import type { PortalContext } from "./context.js";
 import { AppError } from "./errors.js";
 import { authenticate } from "./services/auth.js";
@@ -79,6 +80,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook("onRoute", (r) => {
     for (const method of [r.method].flat())
       if (method !== "HEAD") registeredRoutes.push({ method, url: r.url });
+  });
+  // Clients that speak the same contract can skip re-validating responses (see PortalClient).
+  app.addHook("onSend", async (_req, reply) => {
+    reply.header("x-contract-hash", CONTRACT_HASH);
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -159,6 +159,18 @@ describe("PortalClient", () => {
     await expect(client(tokens).call("whoami")).rejects.toMatchObject({ status: 401 });
   });
 
+  it("trusts a portal that speaks the same contract, and checks one that does not", async () => {
+    const { CONTRACT_HASH } = await import("../../src/contract/route-index.js");
+    nock(BASE)
+      .get("/v1/me")
+      .reply(200, { user: "same contract, not re-validated" }, { "x-contract-hash": CONTRACT_HASH });
+    expect(await client({ token: async () => "t" }).call("whoami")).toEqual({
+      user: "same contract, not re-validated",
+    });
+    nock(BASE).get("/v1/me").reply(200, me, { "x-contract-hash": "0000000000000000" });
+    expect((await client({ token: async () => "t" }).call("whoami")).user.id).toBe("usr_1");
+  });
+
   it("refuses an answer that does not match the contract", async () => {
     nock(BASE).get("/v1/me").reply(200, { user: "nope" });
     await expect(client({ token: async () => "t" }).call("whoami")).rejects.toMatchObject({

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { routes } from "../../src/contract/routes.js";
-import { generateOpenApi } from "../../src/portal/openapi.js";
+import { generateOpenApi, generateRouteIndex } from "../../src/portal/openapi.js";
 import { testPortal } from "../helpers/portal.js";
 
 const pkg = JSON.parse(readFileSync("package.json", "utf8"));
@@ -10,6 +10,7 @@ describe("OpenAPI document", () => {
   it("committed openapi.json matches the contract (run `npm run build && npm run openapi` to refresh)", async () => {
     const fresh = await generateOpenApi(pkg.version);
     expect(readFileSync("openapi.json", "utf8")).toBe(fresh);
+    expect(readFileSync("src/contract/route-index.ts", "utf8")).toBe(generateRouteIndex(fresh));
   });
 
   it("documents every route of the contract and is OpenAPI 3.1", async () => {

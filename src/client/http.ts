@@ -1,0 +1,133 @@
+import type * as Http from "node:http";
+import { createRequire } from "node:module";
+
+// node:http(s) through require(), not `import`: an ES import of node:http builds its namespace by reading
+// every export, and on Node 24 the lazy `WebSocket`/`MessageEvent`/`CloseEvent` getters then load undici
+// (~50 ms on every request-making command; got pays it too, plus ~75 ms of its own). require() keeps them lazy.
+const require = createRequire(import.meta.url);
+
+export interface HttpRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  /** Sent as JSON (content-type set here). */
+  json?: unknown;
+  /** Per attempt, from sending to the end of the response body. */
+  timeoutMs: number;
+  agent?: Http.Agent;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Http.IncomingHttpHeaders;
+  body: string;
+}
+
+export interface RetryPolicy {
+  /** Extra attempts after the first; 0 for requests that are not safe to repeat. */
+  retries: number;
+  statusCodes: readonly number[];
+  /** A Retry-After longer than this is not waited for: the response is returned as it is. */
+  maxRetryAfterMs: number;
+  backoffLimitMs: number;
+}
+
+/** Connection-level failures worth another attempt (the request may not have arrived, or its answer was lost). */
+const RETRY_ERROR_CODES = new Set([
+  "ETIMEDOUT",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ENOTFOUND",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+]);
+
+/** One attempt. Rejects with the socket error (its `code` set); nothing here keeps the request headers. */
+function once(req: HttpRequest): Promise<HttpResponse> {
+  const mod: typeof Http = req.url.protocol === "https:" ? require("node:https") : require("node:http");
+  const body = req.json === undefined ? undefined : JSON.stringify(req.json);
+  const headers = body
+    ? {
+        ...req.headers,
+        "content-type": "application/json",
+        "content-length": String(Buffer.byteLength(body)),
+      }
+    : req.headers;
+  return new Promise((resolve, reject) => {
+    const request = mod.request(req.url, { method: req.method, headers, agent: req.agent }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text });
+      });
+      res.on("error", (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+    const timer = setTimeout(() => {
+      request.destroy(Object.assign(new Error(`timed out after ${req.timeoutMs} ms`), { code: "ETIMEDOUT" }));
+    }, req.timeoutMs);
+    request.on("error", (err) => {
+      clearTimeout(timer);
+      reject(Object.assign(new Error((err as Error).message), { code: (err as { code?: string }).code }));
+    });
+    request.end(body);
+  });
+}
+
+/** A response whose status asks for another attempt; carries it so the last one can be returned as is. */
+class RetryableStatus extends Error {
+  constructor(readonly response: HttpResponse) {
+    super(`HTTP ${response.status}`);
+  }
+}
+
+function retryAfterMs(res: HttpResponse): number | undefined {
+  const header = res.headers["retry-after"];
+  if (header === undefined) return undefined;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) ? Math.max(0, ms) : undefined;
+}
+
+/**
+ * A request with retries (p-retry: exponential backoff with jitter): retryable statuses and
+ * connection errors are tried again up to `policy.retries` times; a Retry-After from the portal is
+ * honoured up to `maxRetryAfterMs`, beyond which the response is returned rather than waited for.
+ */
+export async function httpRequest(req: HttpRequest, policy: RetryPolicy): Promise<HttpResponse> {
+  const { default: pRetry, AbortError } = await import("p-retry");
+  try {
+    return await pRetry(
+      async () => {
+        const res = await once(req);
+        if (!policy.statusCodes.includes(res.status)) return res;
+        const wait = retryAfterMs(res);
+        if (wait !== undefined && wait > policy.maxRetryAfterMs)
+          throw new AbortError(new RetryableStatus(res));
+        throw new RetryableStatus(res);
+      },
+      {
+        retries: policy.retries,
+        minTimeout: 500,
+        maxTimeout: policy.backoffLimitMs,
+        randomize: true,
+        shouldRetry: ({ error }) =>
+          error instanceof RetryableStatus || RETRY_ERROR_CODES.has((error as { code?: string }).code ?? ""),
+        onFailedAttempt: async ({ error, retriesLeft }) => {
+          const wait =
+            error instanceof RetryableStatus && retriesLeft > 0 ? retryAfterMs(error.response) : undefined;
+          if (wait) await new Promise((r) => setTimeout(r, wait));
+        },
+      },
+    );
+  } catch (err) {
+    if (err instanceof RetryableStatus) return err.response;
+    throw err;
+  }
+}
