@@ -52,7 +52,7 @@ export default class MemberSearch extends BaseCommand {
     };
     const members = [];
     let cursor = flags.cursor;
-    let nextCursor: string | null = null;
+    let nextCursor: string | null;
     do {
       const page = await client.call("memberSearch", { body: { ...filters, cursor } });
       members.push(...page.members);
