@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, cliEnv, PASSWORD, runCli, startPortalProcess, type PortalProcess } from "../helpers/cli.js";
+import {
+  BIN,
+  PASSWORD,
+  cliEnv,
+  registerPrimary,
+  runCli,
+  startPortalProcess,
+  type PortalProcess,
+} from "../helpers/cli.js";
 import { terminal, tmuxAvailable } from "../helpers/tmux.js";
 
 /**
@@ -18,19 +26,7 @@ describe.runIf(tmuxAvailable)("at a terminal", () => {
   beforeAll(async () => {
     portal = await startPortalProcess();
     user = cliEnv(portal.url);
-    const reg = [
-      "register",
-      "--group-number",
-      "G1000001",
-      "--policyholder-id",
-      "1234",
-      "--key",
-      portal.registrationKey!,
-      "--username",
-      "acme-admin",
-      "--password-stdin",
-    ];
-    expect((await runCli(reg, { env: user.env, input: PASSWORD })).code).toBe(0);
+    await registerPrimary(portal, user.env, { login: false });
   });
   afterAll(async () => {
     user?.cleanup();

@@ -2,7 +2,14 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliEnv, PASSWORD, runCli, startPortalProcess, type PortalProcess } from "../helpers/cli.js";
+import {
+  PASSWORD,
+  cliEnv,
+  registerPrimary,
+  runCli,
+  startPortalProcess,
+  type PortalProcess,
+} from "../helpers/cli.js";
 
 /**
  * The real OS keychain: a Secret Service (gnome-keyring) on a D-Bus session bus. `npm test` starts one
@@ -27,22 +34,7 @@ describe.runIf(keyringAvailable)("tokens in the OS keychain (Secret Service)", (
   beforeAll(async () => {
     portal = await startPortalProcess();
     const { env, cleanup } = cliEnv(portal.url);
-    const reg = await runCli(
-      [
-        "register",
-        "--group-number",
-        "G1000001",
-        "--policyholder-id",
-        "1234",
-        "--key",
-        portal.registrationKey!,
-        "--username",
-        "keyring-admin",
-        "--password-stdin",
-      ],
-      { env, input: PASSWORD },
-    );
-    expect(reg.code).toBe(0);
+    await registerPrimary(portal, env, { username: "keyring-admin", login: false });
     cleanup();
   });
   afterAll(async () => {

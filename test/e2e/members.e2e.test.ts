@@ -1,7 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliEnv, PASSWORD, runCli, startPortalProcess, type PortalProcess } from "../helpers/cli.js";
+import {
+  PASSWORD,
+  cliEnv,
+  registerPrimary,
+  runCli,
+  startPortalProcess,
+  type PortalProcess,
+} from "../helpers/cli.js";
 
 let portal: PortalProcess;
 let user: ReturnType<typeof cliEnv>;
@@ -41,20 +48,7 @@ const enrollFlags = (employeeNumber: string, over: Record<string, string> = {}) 
 beforeAll(async () => {
   portal = await startPortalProcess();
   user = cliEnv(portal.url);
-  const reg = [
-    "register",
-    "--group-number",
-    "G1000001",
-    "--policyholder-id",
-    "1234",
-    "--key",
-    portal.registrationKey!,
-    "--username",
-    "acme-admin",
-    "--password-stdin",
-  ];
-  expect((await run(reg, PASSWORD)).code).toBe(0);
-  expect((await run(["login", "-u", "acme-admin", "--password-stdin"], PASSWORD)).code).toBe(0);
+  await registerPrimary(portal, user.env);
 });
 afterAll(async () => {
   user?.cleanup();

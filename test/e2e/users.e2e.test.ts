@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliEnv, PASSWORD, runCli, startPortalProcess, type PortalProcess } from "../helpers/cli.js";
+import {
+  PASSWORD,
+  cliEnv,
+  registerPrimary,
+  runCli,
+  startPortalProcess,
+  type PortalProcess,
+} from "../helpers/cli.js";
 
 let portal: PortalProcess;
 let admin: ReturnType<typeof cliEnv>;
@@ -36,23 +43,7 @@ async function onboard(email: string, username: string) {
 beforeAll(async () => {
   portal = await startPortalProcess();
   admin = cliEnv(portal.url);
-  const args = [
-    "register",
-    "--group-number",
-    "G1000001",
-    "--policyholder-id",
-    "1234",
-    "--key",
-    portal.registrationKey!,
-    "--username",
-    "acme-admin",
-    "--password-stdin",
-  ];
-  expect((await runCli(args, { env: admin.env, input: PASSWORD })).code).toBe(0);
-  expect(
-    (await runCli(["login", "-u", "acme-admin", "--password-stdin"], { env: admin.env, input: PASSWORD }))
-      .code,
-  ).toBe(0);
+  await registerPrimary(portal, admin.env);
 });
 afterAll(async () => {
   admin?.cleanup();

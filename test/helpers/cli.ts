@@ -114,3 +114,29 @@ export function cliEnv(url: string): { env: Record<string, string>; configDir: s
     cleanup: () => rmSync(configDir, { recursive: true, force: true }),
   };
 }
+
+/** Registers the demo primary administrator with the key the portal printed, and (by default) logs in. */
+export async function registerPrimary(
+  portal: PortalProcess,
+  env: Record<string, string | undefined>,
+  opts: { username?: string; login?: boolean } = {},
+): Promise<void> {
+  const username = opts.username ?? "acme-admin";
+  const args = [
+    "register",
+    "--group-number",
+    "G1000001",
+    "--policyholder-id",
+    "1234",
+    "--key",
+    portal.registrationKey!,
+    "--username",
+    username,
+    "--password-stdin",
+  ];
+  const reg = await runCli(args, { env, input: PASSWORD });
+  if (reg.code !== 0) throw new Error(`register failed: ${reg.stderr}`);
+  if (opts.login === false) return;
+  const login = await runCli(["login", "-u", username, "--password-stdin"], { env, input: PASSWORD });
+  if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`);
+}

@@ -47,22 +47,25 @@ interface Grants {
 
 const isEmployerWide = (role: Role) => role === "primary-admin" || role === "secondary-admin";
 
+/** What a user row contributes to the API's User (never the password hash). */
+const USER_COLUMNS = [
+  "id",
+  "employer_id",
+  "role",
+  "status",
+  "username",
+  "name",
+  "email",
+  "phone",
+  "created_at",
+  "created_by",
+  "registered_at",
+] as const;
+
 async function loadUser(db: Db | Tx, employerId: string, userId: string): Promise<UserRow | undefined> {
   return db
     .selectFrom("users")
-    .select([
-      "id",
-      "employer_id",
-      "role",
-      "status",
-      "username",
-      "name",
-      "email",
-      "phone",
-      "created_at",
-      "created_by",
-      "registered_at",
-    ])
+    .select(USER_COLUMNS)
     .where("id", "=", userId)
     .where("employer_id", "=", employerId)
     .executeTakeFirst();
@@ -268,19 +271,7 @@ async function emailTaken(db: Db | Tx, email: string, exceptUserId?: string): Pr
 export async function listUsers(ctx: PortalContext, principal: Principal): Promise<User[]> {
   const rows = await ctx.db
     .selectFrom("users")
-    .select([
-      "id",
-      "employer_id",
-      "role",
-      "status",
-      "username",
-      "name",
-      "email",
-      "phone",
-      "created_at",
-      "created_by",
-      "registered_at",
-    ])
+    .select(USER_COLUMNS)
     .where("employer_id", "=", principal.employerId)
     .orderBy("created_at")
     .orderBy("id")
