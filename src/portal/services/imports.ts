@@ -637,7 +637,9 @@ async function changeMember(
       changes.push(`${who}: coverage ends ${d.terminate.date}`);
       continue;
     }
-    if (!p || p.status !== "active") {
+    // Someone whose coverage ended with the member (terminated, COBRA) or was removed is left as is.
+    if (p && p.status !== "active") continue;
+    if (!p) {
       const { line: _l, effectiveDate, terminate: _t, ...dependent } = d;
       const when = effectiveDate ?? op.effectiveDate;
       if (!when)
