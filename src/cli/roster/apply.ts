@@ -175,8 +175,10 @@ export class Progress {
       s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s` : `${Math.round(s)}s`;
     return `${this.verb} ${this.done.toLocaleString("en-US")}/${this.total.toLocaleString("en-US")} rows (${pct}%) · ${Math.round(rate).toLocaleString("en-US")} rows/s · ETA ${fmt(eta)}`;
   }
+  /** The last word: the final count, on its own line. */
   finish() {
-    if (!this.quiet && process.stderr.isTTY) process.stderr.write("\r\x1b[K");
+    if (this.quiet) return;
+    process.stderr.write((process.stderr.isTTY ? "\r\x1b[K" : "") + this.line() + "\n");
   }
   get seconds() {
     return (Date.now() - this.#start) / 1000;

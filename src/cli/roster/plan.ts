@@ -146,6 +146,8 @@ export async function* batched(source: AsyncIterable<Planned>, size: number): As
   if (batch.length) yield batch;
 }
 
+export const MAX_LISTED = 1000;
+
 export interface PlanSummary {
   added: number;
   changed: number;
@@ -176,6 +178,8 @@ export async function planWithPortal(
     invalid: 0,
     lines: [],
   };
+  // Memory must not grow with the file: the plan lists the first MAX_LISTED of each kind, and counts all.
+  const listed = { add: 0, change: 0, terminate: 0, failed: 0, invalid: 0 };
   for await (const batch of batches) {
     const ops = batch.filter((p) => p.kind === "operation");
     const results = ops.length
@@ -186,7 +190,8 @@ export async function planWithPortal(
       const lines = p.rows.map((r) => r.line);
       if (p.kind === "invalid") {
         summary.invalid += p.rows.length;
-        summary.lines.push({ kind: "invalid", lines, label: "", details: p.errors });
+        if (listed.invalid++ < MAX_LISTED)
+          summary.lines.push({ kind: "invalid", lines, label: "", details: p.errors });
         continue;
       }
       const r = byRef.get(p.op.ref)!;
@@ -203,7 +208,8 @@ export async function planWithPortal(
               ...(r.error?.details ?? []).slice(1).map((d) => `${d.path} ${d.message}`),
             ]
           : r.changes;
-      summary.lines.push({ kind: kinds[r.outcome], lines, label: p.label, details });
+      if (listed[kinds[r.outcome]]++ < MAX_LISTED)
+        summary.lines.push({ kind: kinds[r.outcome], lines, label: p.label, details });
     }
     onProgress(batch.reduce((n, p) => n + p.rows.length, 0));
   }

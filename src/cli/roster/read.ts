@@ -303,7 +303,8 @@ function parseRow(
 ): ReadRow {
   const get: Partial<Record<Column, string>> = {};
   columns.forEach((c, i) => {
-    const v = cells[i]?.trim();
+    // A leading apostrophe before = + - @ is the formula escape hnctl (and Excel) write: not part of the value.
+    const v = cells[i]?.trim().replace(/^'(?=[=+\-@])/, "");
     if (c && v) get[c] = v;
   });
   const errors: string[] = [];
