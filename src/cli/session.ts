@@ -65,12 +65,13 @@ export class CliSession {
   }
 
   /** A client that signs requests with HNCTL_TOKEN or the stored session, refreshing it when needed. */
-  client(): PortalClient {
+  client(opts: { keepAlive?: boolean; timeoutMs?: number } = {}): PortalClient {
     return new PortalClient({
       baseUrl: this.apiUrl.href,
       userAgent: this.opts.userAgent,
       env: this.opts.env,
       tokens: this.tokenSource(),
+      ...opts,
     });
   }
 

@@ -16,6 +16,8 @@ export interface HttpRequest {
   timeoutMs: number;
   /** Proxy URL for this request (see proxy.ts for which one applies). */
   proxy?: string;
+  /** A keep-alive agent for bulk work (not used through a proxy). */
+  agent?: Http.Agent;
 }
 
 export interface HttpResponse {
@@ -60,6 +62,7 @@ async function once(req: HttpRequest): Promise<HttpResponse> {
     hostname: req.url.hostname.replace(/^\[|\]$/g, ""),
     port: req.url.port,
     path: req.url.pathname + req.url.search,
+    agent: req.agent,
   };
   if (req.proxy && https) {
     // https through a proxy: a CONNECT tunnel (hpagent), TLS end to end with the portal.

@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import type { ErrorDetail } from "../contract/errors.js";
 import { CONTRACT_HASH, routeIndex } from "../contract/route-index.js";
 import type { RouteInput, RouteName, RouteOutput } from "../contract/routes.js";
@@ -19,6 +20,8 @@ export interface ClientOptions {
   retries?: number;
   userAgent?: string;
   env?: NodeJS.ProcessEnv;
+  /** Reuse connections (bulk work: an import sends hundreds of requests). Off by default: one-shot commands gain nothing. */
+  keepAlive?: boolean;
 }
 
 const IDEMPOTENT = new Set(["GET", "PUT", "DELETE", "HEAD", "OPTIONS"]);
@@ -34,6 +37,7 @@ const IDEMPOTENT = new Set(["GET", "PUT", "DELETE", "HEAD", "OPTIONS"]);
  */
 export class PortalClient {
   readonly baseUrl: URL;
+  #agent?: import("node:http").Agent;
   constructor(private readonly opts: ClientOptions) {
     this.baseUrl = new URL(opts.baseUrl);
   }
@@ -72,6 +76,23 @@ export class PortalClient {
     return parsed.data as RouteOutput<N>;
   }
 
+  private keepAliveAgent(url: URL) {
+    if (!this.opts.keepAlive) return undefined;
+    if (!this.#agent) {
+      const require = createRequire(import.meta.url);
+      const mod = (
+        url.protocol === "https:" ? require("node:https") : require("node:http")
+      ) as typeof import("node:http");
+      this.#agent = new mod.Agent({ keepAlive: true, maxSockets: 8 });
+    }
+    return this.#agent;
+  }
+
+  /** Closes kept-alive connections so the process can exit. */
+  close(): void {
+    this.#agent?.destroy();
+  }
+
   private urlFor(path: string, params?: Record<string, string>, query?: Record<string, unknown>): URL {
     const filled = path.replace(/:(\w+)/g, (_, key: string) => {
       const value = params?.[key];
@@ -108,6 +129,7 @@ export class PortalClient {
           json: body,
           timeoutMs,
           proxy,
+          agent: proxy ? undefined : this.keepAliveAgent(url),
         },
         {
           retries: retryable ? (this.opts.retries ?? 2) : 0,

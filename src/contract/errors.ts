@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   "registration_key_used",
   "registration_mismatch",
   "unprocessable",
+  "idempotency_mismatch",
   "payload_too_large",
   "unsupported_media_type",
   "rate_limited",

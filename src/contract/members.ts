@@ -176,9 +176,9 @@ export const Address = z.strictObject({
 });
 export type Address = z.infer<typeof Address>;
 
-const Name = z.string().trim().min(1, "is required").max(60, "must be at most 60 characters");
-const Email = z.email("must be an e-mail address").max(254);
-const Phone = z
+export const Name = z.string().trim().min(1, "is required").max(60, "must be at most 60 characters");
+export const Email = z.email("must be an e-mail address").max(254);
+export const Phone = z
   .string()
   .trim()
   .regex(/^\+?[0-9 ().-]{7,20}$/, "must be a phone number, e.g. 313-555-0142");

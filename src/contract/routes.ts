@@ -4,6 +4,7 @@ import * as auth from "./auth.js";
 import * as sandbox from "./sandbox.js";
 import * as users from "./users.js";
 import * as members from "./members.js";
+import * as imports from "./imports.js";
 
 /**
  * Who may call a route:
@@ -25,6 +26,8 @@ export interface RouteDef {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** A larger request body than the portal's default (1 MiB), for batch routes. */
+  bodyLimit?: number;
   status: 200 | 201 | 202 | 204;
   response: z.ZodType;
 }
@@ -461,6 +464,76 @@ export const routes = {
     params: members.MemberParams,
     status: 200,
     response: members.SsnReveal,
+  }),
+  memberExport: define({
+    method: "POST",
+    path: "/v1/members/export",
+    summary:
+      "The roster in the caller's scope (or the members changed since a day), full details, in pages; for `member export`",
+    tags: ["members", "imports"],
+    access: { feature: "enrollment.view" },
+    body: imports.MemberExportRequest,
+    status: 200,
+    response: imports.MemberExportResponse,
+  }),
+  importPlan: define({
+    method: "POST",
+    path: "/v1/imports/plan",
+    summary:
+      "What a batch of import operations would do (add, change with field diffs, terminate, unchanged, failed), " +
+      "by the same rules as applying it; writes nothing",
+    tags: ["imports"],
+    access: { feature: "enrollment.edit" },
+    body: imports.ImportPlanRequest,
+    bodyLimit: 16 * 1024 * 1024,
+    status: 200,
+    response: imports.ImportPlanResponse,
+  }),
+  importJobCreate: define({
+    method: "POST",
+    path: "/v1/imports",
+    summary: "Start an import job for a file (its hash identifies it); batches are applied to the job",
+    tags: ["imports"],
+    access: { feature: "enrollment.edit" },
+    body: imports.ImportJobCreateRequest,
+    status: 201,
+    response: imports.ImportJob,
+  }),
+  importJobGet: define({
+    method: "GET",
+    path: "/v1/imports/:jobId",
+    summary: "An import job with its counts (its creator and the employer's administrators)",
+    tags: ["imports"],
+    access: { feature: "enrollment.edit" },
+    params: imports.ImportJobParams,
+    status: 200,
+    response: imports.ImportJob,
+  }),
+  importJobRows: define({
+    method: "GET",
+    path: "/v1/imports/:jobId/rows",
+    summary: "The stored result of every operation of an import job, in order, paged",
+    tags: ["imports"],
+    access: { feature: "enrollment.edit" },
+    params: imports.ImportJobParams,
+    query: imports.ImportRowsQuery,
+    status: 200,
+    response: imports.ImportRowsResponse,
+  }),
+  importBatch: define({
+    method: "POST",
+    path: "/v1/imports/:jobId/batches",
+    summary:
+      "Apply up to 500 operations, each in its own transaction with its own result, through the same rules, " +
+      "features and scope as the single-member routes. Replaying a key (or an operation already applied) returns " +
+      "the stored results and changes nothing twice",
+    tags: ["imports"],
+    access: { feature: "enrollment.edit" },
+    params: imports.ImportJobParams,
+    body: imports.ImportBatchRequest,
+    bodyLimit: 16 * 1024 * 1024,
+    status: 200,
+    response: imports.ImportBatchResponse,
   }),
 } as const satisfies Record<string, RouteDef>;
 

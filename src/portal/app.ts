@@ -177,6 +177,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     app.route({
       method: def.method,
       url: def.path,
+      ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
       config: isAuthRoute ? { rateLimit: { max: opts.authRateLimit ?? 60, timeWindow: "1 minute" } } : {},
       schema: {
         operationId: name,

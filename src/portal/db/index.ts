@@ -13,6 +13,7 @@ import type { Database } from "./schema.js";
 import * as m0001 from "./migrations/0001_foundation.js";
 import * as m0002 from "./migrations/0002_enrollment.js";
 import * as m0003 from "./migrations/0003_access.js";
+import * as m0005 from "./migrations/0005_import.js";
 
 export type { Database } from "./schema.js";
 export type Db = Kysely<Database>;
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
   "0002_enrollment": m0002,
   "0003_access": m0003,
+  "0005_import": m0005,
 };
 
 /** Write transactions take the write lock up front (BEGIN IMMEDIATE) so they never fail half-way on SQLITE_BUSY. */
@@ -63,4 +65,12 @@ export async function openDatabase(file: string): Promise<OpenedDatabase> {
     throw new Error(`database migration ${failed} failed: ${(error as Error).message}`);
   }
   return { db, close: () => db.destroy() };
+}
+
+/**
+ * Runs `fn` in a write transaction, or inside the caller's when `db` already is one: a batch import
+ * runs several service calls for one row as one transaction (all of the row or none of it).
+ */
+export function transact<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db as Tx) : db.transaction().execute(fn);
 }

@@ -194,4 +194,27 @@ export interface Database {
     api_token_id: string | null;
     at: string;
   };
+  import_jobs: {
+    id: string;
+    employer_id: string;
+    user_id: string;
+    api_token_id: string | null;
+    file_name: string;
+    file_sha256: string;
+    format: "csv" | "834";
+    total_rows: number;
+    total_operations: number;
+    created_at: string;
+    updated_at: string;
+  };
+  import_rows: {
+    job_id: string;
+    ref: number;
+    operation_sha256: string;
+    outcome: "added" | "changed" | "unchanged" | "terminated" | "failed";
+    member_id: string | null;
+    result: string;
+    at: string;
+  };
+  import_batches: { job_id: string; idempotency_key: string; request_sha256: string; at: string };
 }

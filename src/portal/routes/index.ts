@@ -10,6 +10,7 @@ import * as members from "../services/members.js";
 import * as enrollment from "../services/enrollment.js";
 import * as termination from "../services/termination.js";
 import { startCobra } from "../services/cobra.js";
+import * as imports from "../services/imports.js";
 import type { Handlers } from "./types.js";
 
 /** HTTP ↔ services. Rules live in the services; this only passes the parsed input and the caller along. */
@@ -73,5 +74,13 @@ export function createHandlers(deps: {
     memberCobra: ({ ctx, principal, params, body }) => startCobra(ctx, principal, params.memberId, body),
     memberHistory: ({ ctx, principal, params }) => members.memberHistory(ctx, principal, params.memberId),
     memberRevealSsn: ({ ctx, principal, params }) => members.revealSsns(ctx, principal, params.memberId),
+    memberExport: ({ ctx, principal, body }) => imports.exportMembers(ctx, principal, body),
+
+    importPlan: ({ ctx, principal, body }) => imports.planBatch(ctx, principal, body.operations),
+    importJobCreate: ({ ctx, principal, body }) => imports.createJob(ctx, principal, body),
+    importJobGet: ({ ctx, principal, params }) => imports.getJob(ctx, principal, params.jobId),
+    importJobRows: ({ ctx, principal, params, query }) =>
+      imports.jobRows(ctx, principal, params.jobId, query),
+    importBatch: ({ ctx, principal, params, body }) => imports.applyBatch(ctx, principal, params.jobId, body),
   };
 }

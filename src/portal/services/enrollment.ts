@@ -10,7 +10,7 @@ import type {
   PlanChangeRequest,
 } from "../../contract/members.js";
 import type { PortalContext } from "../context.js";
-import type { Database } from "../db/index.js";
+import { transact, type Database } from "../db/index.js";
 import { AppError, Problems, unprocessable } from "../errors.js";
 import { newId } from "../ids.js";
 import { requireInScope, type Principal } from "./access.js";
@@ -52,7 +52,7 @@ export async function enroll(
   const now = ctx.clock.now();
   const today = todayOf(now);
   const { employerId } = principal;
-  return ctx.db.transaction().execute(async (tx) => {
+  return transact(ctx.db, async (tx) => {
     const problems = new Problems();
     const group = await findGroup(tx, employerId, input.groupNumber);
     const location = await findLocation(tx, employerId, input.location);
@@ -202,7 +202,7 @@ export async function updateMember(
   input: Out<typeof MemberUpdateRequest>,
 ): Promise<MemberDetail> {
   const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (tx) => {
+  return transact(ctx.db, async (tx) => {
     const record = await loadMemberForChange(tx, principal, memberId, input.version);
     const subscriber = subscriberOf(record);
     const changes = demographicChanges(input);
@@ -244,7 +244,7 @@ export async function changePlan(
 ): Promise<MemberDetail> {
   const now = ctx.clock.now();
   const today = todayOf(now);
-  return ctx.db.transaction().execute(async (tx) => {
+  return transact(ctx.db, async (tx) => {
     const record = await loadMemberForChange(tx, principal, memberId, input.version);
     const { member } = record;
     requireActive(member, "change the plan");
@@ -336,7 +336,7 @@ export async function changePcp(
   input: Out<typeof PcpChangeRequest>,
 ): Promise<MemberDetail> {
   const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (tx) => {
+  return transact(ctx.db, async (tx) => {
     const record = await loadMemberForChange(tx, principal, memberId, input.version);
     requireActive(record.member, "change a PCP");
     const person = input.personId ? personOf(record, input.personId) : subscriberOf(record);
@@ -375,7 +375,7 @@ export async function addDependent(
 ): Promise<MemberDetail> {
   const now = ctx.clock.now();
   const today = todayOf(now);
-  return ctx.db.transaction().execute(async (tx) => {
+  return transact(ctx.db, async (tx) => {
     const record = await loadMemberForChange(tx, principal, memberId, input.version);
     const { member } = record;
     requireActive(member, "add a dependent");
@@ -436,7 +436,7 @@ export async function updateDependent(
 ): Promise<MemberDetail> {
   const now = ctx.clock.now();
   const today = todayOf(now);
-  return ctx.db.transaction().execute(async (tx) => {
+  return transact(ctx.db, async (tx) => {
     const record = await loadMemberForChange(tx, principal, memberId, input.version);
     const person = personOf(record, personId);
     if (person.relationship === "subscriber")
@@ -496,7 +496,7 @@ export async function removeDependent(
   input: Out<typeof DependentRemoveRequest>,
 ): Promise<MemberDetail> {
   const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (tx) => {
+  return transact(ctx.db, async (tx) => {
     const record = await loadMemberForChange(tx, principal, memberId, input.version);
     requireActive(record.member, "remove a dependent (cancel the member to end everyone's coverage)");
     const person = personOf(record, personId);

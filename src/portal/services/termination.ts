@@ -7,7 +7,7 @@ import type {
   ReinstateRequest,
 } from "../../contract/members.js";
 import type { PortalContext } from "../context.js";
-import type { Tx } from "../db/index.js";
+import { transact, type Tx } from "../db/index.js";
 import { AppError, Problems, unprocessable } from "../errors.js";
 import type { Principal } from "./access.js";
 import { addDays, todayOf } from "./dates.js";
@@ -106,7 +106,7 @@ export async function previewCancel(
 ): Promise<Preview> {
   const today = todayOf(ctx.clock.now());
   // In a transaction so the preview reads one consistent state; it writes nothing.
-  return ctx.db.transaction().execute(async (tx) => {
+  return transact(ctx.db, async (tx) => {
     const record = await loadMemberForChange(tx, principal, memberId, input.version);
     return planCancel(tx, record, input, today);
   });
@@ -120,7 +120,7 @@ export async function cancelMember(
   input: Out<typeof CancelRequest>,
 ): Promise<Out<typeof CancelResponse>> {
   const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (tx) => {
+  return transact(ctx.db, async (tx) => {
     const record = await loadMemberForChange(tx, principal, memberId, input.version);
     const ended = await planCancel(tx, record, input, todayOf(now));
     await tx
@@ -163,7 +163,7 @@ export async function reinstateMember(
 ): Promise<MemberDetail> {
   const now = ctx.clock.now();
   const today = todayOf(now);
-  return ctx.db.transaction().execute(async (tx) => {
+  return transact(ctx.db, async (tx) => {
     const record = await loadMemberForChange(tx, principal, memberId, input?.version);
     const { member } = record;
     const terminationDate = member.termination_date;

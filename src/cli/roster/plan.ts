@@ -1,0 +1,217 @@
+import type { ImportOperationInput, ImportResult } from "../../contract/imports.js";
+import type { PortalClient } from "../../client/portal-client.js";
+import { readRows, type ReadOptions, type RosterSource } from "./read.js";
+
+/*
+ * Stage 2, planning: typed rows → one operation per member (a subscriber with its dependents), and
+ * what the portal says each would do. Rows are tied by the subscriber's employee number (SSN when
+ * there is none), in any order: a dependent may come before its subscriber. Two streaming passes: the
+ * first validates every row and notes the last line of each member (and terminations, duplicates,
+ * invalid members); the second emits a member's operation as soon as its last row is read, so only
+ * members still open are held in memory.
+ */
+
+export interface Scan {
+  dataRows: number;
+  validRows: number;
+  invalidRows: number;
+  operations: number;
+  /** key → line of that member's last row */
+  lastLine: Map<string, number>;
+  /** key → first invalid line (the whole member is refused) */
+  badKeys: Map<string, number>;
+  /** line of a duplicate row → line of the first row for that person */
+  duplicates: Map<number, number>;
+  terminations: { line: number; label: string }[];
+}
+
+export async function scanRoster(source: RosterSource, opts: ReadOptions): Promise<Scan> {
+  const scan: Scan = {
+    dataRows: 0,
+    validRows: 0,
+    invalidRows: 0,
+    operations: 0,
+    lastLine: new Map(),
+    badKeys: new Map(),
+    duplicates: new Map(),
+    terminations: [],
+  };
+  const people = new Map<string, number>();
+  for await (const row of readRows(source, opts)) {
+    scan.dataRows++;
+    if (!row.ok) {
+      scan.invalidRows++;
+      if (row.key && !scan.badKeys.has(row.key)) scan.badKeys.set(row.key, row.line);
+      continue;
+    }
+    const first = people.get(row.personKey);
+    if (first !== undefined) {
+      scan.duplicates.set(row.line, first);
+      scan.invalidRows++;
+      continue;
+    }
+    people.set(row.personKey, row.line);
+    scan.validRows++;
+    if (!scan.lastLine.has(row.key)) scan.operations++;
+    scan.lastLine.set(row.key, row.line);
+    if (row.action === "terminate") scan.terminations.push({ line: row.line, label: row.label });
+  }
+  for (const key of scan.badKeys.keys()) if (scan.lastLine.delete(key)) scan.operations--;
+  return scan;
+}
+
+export interface SourceLine {
+  line: number;
+  cells: string[];
+}
+export type Planned =
+  | { kind: "operation"; op: ImportOperationInput; rows: SourceLine[]; label: string }
+  | { kind: "invalid"; rows: SourceLine[]; errors: string[] };
+
+/** Second pass: operations in file order of their last row, and invalid rows as they come. */
+export async function* plannedOperations(
+  source: RosterSource,
+  scan: Scan,
+  opts: ReadOptions,
+): AsyncGenerator<Planned> {
+  const open = new Map<string, { op: ImportOperationInput; rows: SourceLine[]; label: string }>();
+  for await (const row of readRows(source, opts)) {
+    const src = { line: row.line, cells: row.cells };
+    if (!row.ok) {
+      yield { kind: "invalid", rows: [src], errors: row.errors };
+      continue;
+    }
+    const dup = scan.duplicates.get(row.line);
+    if (dup !== undefined) {
+      yield {
+        kind: "invalid",
+        rows: [src],
+        errors: [`duplicate row for the same person as line ${dup} (that one is used)`],
+      };
+      continue;
+    }
+    const bad = scan.badKeys.get(row.key);
+    if (bad !== undefined) {
+      yield {
+        kind: "invalid",
+        rows: [src],
+        errors: [`another row of this member (line ${bad}) is invalid; fix it and import again`],
+      };
+      continue;
+    }
+    let group = open.get(row.key);
+    if (!group) {
+      group = { op: { ref: row.line, action: "change", dependents: [] }, rows: [], label: row.label };
+      open.set(row.key, group);
+    }
+    merge(group, row.part, row.relationship === "subscriber", row.label);
+    group.rows.push(src);
+    if (scan.lastLine.get(row.key) === row.line) {
+      open.delete(row.key);
+      // ref: the member's first line, so results sort in file order and a resume finds the same refs.
+      group.op.ref = group.rows[0]!.line;
+      yield { kind: "operation", ...group };
+    }
+  }
+}
+
+function merge(
+  group: { op: ImportOperationInput; label: string },
+  part: ImportOperationInput,
+  subscriber: boolean,
+  label: string,
+) {
+  if (subscriber) {
+    const dependents = group.op.dependents ?? [];
+    group.op = { ...part, dependents };
+    group.label = label;
+  } else {
+    group.op.employeeNumber ??= part.employeeNumber;
+    group.op.dependents = [...(group.op.dependents ?? []), ...(part.dependents ?? [])];
+  }
+}
+
+/** Batches of at most `size` operations (and invalid rows passed through as they come). */
+export async function* batched(source: AsyncIterable<Planned>, size: number): AsyncGenerator<Planned[]> {
+  let batch: Planned[] = [];
+  let ops = 0;
+  for await (const p of source) {
+    batch.push(p);
+    if (p.kind === "operation" && ++ops >= size) {
+      yield batch;
+      batch = [];
+      ops = 0;
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+export const MAX_LISTED = 1000;
+
+export interface PlanSummary {
+  added: number;
+  changed: number;
+  unchanged: number;
+  terminated: number;
+  failed: number;
+  invalid: number;
+  lines: {
+    kind: "add" | "change" | "terminate" | "failed" | "invalid";
+    lines: number[];
+    label: string;
+    details: string[];
+  }[];
+}
+
+/** Asks the portal what each operation would do (nothing is written) and sums it up. */
+export async function planWithPortal(
+  client: PortalClient,
+  batches: AsyncIterable<Planned[]>,
+  onProgress: (rows: number) => void,
+): Promise<PlanSummary> {
+  const summary: PlanSummary = {
+    added: 0,
+    changed: 0,
+    unchanged: 0,
+    terminated: 0,
+    failed: 0,
+    invalid: 0,
+    lines: [],
+  };
+  // Memory must not grow with the file: the plan lists the first MAX_LISTED of each kind, and counts all.
+  const listed = { add: 0, change: 0, terminate: 0, failed: 0, invalid: 0 };
+  for await (const batch of batches) {
+    const ops = batch.filter((p) => p.kind === "operation");
+    const results = ops.length
+      ? (await client.call("importPlan", { body: { operations: ops.map((o) => o.op) } })).results
+      : [];
+    const byRef = new Map<number, ImportResult>(results.map((r) => [r.ref, r]));
+    for (const p of batch) {
+      const lines = p.rows.map((r) => r.line);
+      if (p.kind === "invalid") {
+        summary.invalid += p.rows.length;
+        if (listed.invalid++ < MAX_LISTED)
+          summary.lines.push({ kind: "invalid", lines, label: "", details: p.errors });
+        continue;
+      }
+      const r = byRef.get(p.op.ref)!;
+      const kinds = { added: "add", changed: "change", terminated: "terminate", failed: "failed" } as const;
+      if (r.outcome === "unchanged") {
+        summary.unchanged++;
+        continue;
+      }
+      summary[r.outcome]++;
+      const details =
+        r.outcome === "failed"
+          ? [
+              r.error?.message ?? "failed",
+              ...(r.error?.details ?? []).slice(1).map((d) => `${d.path} ${d.message}`),
+            ]
+          : r.changes;
+      if (listed[kinds[r.outcome]]++ < MAX_LISTED)
+        summary.lines.push({ kind: kinds[r.outcome], lines, label: p.label, details });
+    }
+    onProgress(batch.reduce((n, p) => n + p.rows.length, 0));
+  }
+  return summary;
+}

@@ -1,0 +1,745 @@
+import { createHash } from "node:crypto";
+import type { z } from "zod";
+import type {
+  ImportBatchRequest,
+  ImportDependent,
+  ImportJob,
+  ImportJobCreateRequest,
+  ImportOperation,
+  ImportResult,
+  ImportRowsQuery,
+  ImportSubscriber,
+  MemberExportRequest,
+  MemberExportResponse,
+} from "../../contract/imports.js";
+import { DependentInput, EnrollRequest, type MemberDetail } from "../../contract/members.js";
+import type { PortalContext } from "../context.js";
+import type { Db, Tx } from "../db/index.js";
+import { AppError, notFound } from "../errors.js";
+import { newId } from "../ids.js";
+import { inScope, requireFeature, requireInScope, type Principal } from "./access.js";
+import { findProvider } from "./catalog.js";
+import * as enrollment from "./enrollment.js";
+import { loadMember, memberDetail, type MemberRecord, type PersonRow } from "./members.js";
+import { cancelMember } from "./termination.js";
+
+/**
+ * Bulk roster import. Every operation runs in its own write transaction and calls the same services as
+ * the single-member routes (same rules, same scope checks, same enrollment log and audit), so an import
+ * can do nothing a person at the API could not. Applying stores the operation's result in the same
+ * transaction as the change: a crash leaves either both or neither, and a replay (the same batch key,
+ * or the same operation again) answers the stored result instead of applying twice. A plan runs the very
+ * same code and rolls the transaction back.
+ */
+
+type Out<T extends z.ZodType> = z.output<T>;
+
+class Rollback extends Error {
+  constructor(readonly result: ImportResult) {
+    super("rollback");
+  }
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+// ---------------------------------------------------------------- jobs
+
+type JobRow = Awaited<ReturnType<typeof loadJob>>;
+
+async function loadJob(db: Db, principal: Principal, jobId: string) {
+  const job = await db.selectFrom("import_jobs").selectAll().where("id", "=", jobId).executeTakeFirst();
+  // A job is its creator's, and the employer's administrators'; anyone else is told it does not exist.
+  const admin = principal.role === "primary-admin" || principal.role === "secondary-admin";
+  if (!job || job.employer_id !== principal.employerId || (job.user_id !== principal.userId && !admin))
+    throw notFound(`import job ${jobId}`);
+  return job;
+}
+
+async function jobView(db: Db, job: NonNullable<JobRow>): Promise<ImportJob> {
+  const counts = await db
+    .selectFrom("import_rows")
+    .select(["outcome", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("job_id", "=", job.id)
+    .groupBy("outcome")
+    .execute();
+  const by = Object.fromEntries(counts.map((c) => [c.outcome, Number(c.n)]));
+  const c = {
+    added: by.added ?? 0,
+    changed: by.changed ?? 0,
+    unchanged: by.unchanged ?? 0,
+    terminated: by.terminated ?? 0,
+    failed: by.failed ?? 0,
+  };
+  return {
+    id: job.id,
+    fileName: job.file_name,
+    fileSha256: job.file_sha256,
+    format: job.format,
+    totalRows: job.total_rows,
+    totalOperations: job.total_operations,
+    processedOperations: c.added + c.changed + c.unchanged + c.terminated + c.failed,
+    counts: c,
+    createdAt: job.created_at,
+    updatedAt: job.updated_at,
+  };
+}
+
+export async function createJob(
+  ctx: PortalContext,
+  principal: Principal,
+  input: Out<typeof ImportJobCreateRequest>,
+): Promise<ImportJob> {
+  const at = ctx.clock.now().toISOString();
+  const id = newId("imp");
+  await ctx.db
+    .insertInto("import_jobs")
+    .values({
+      id,
+      employer_id: principal.employerId,
+      user_id: principal.userId,
+      api_token_id: principal.credential.kind === "api_token" ? principal.credential.tokenId : null,
+      file_name: input.fileName,
+      file_sha256: input.fileSha256,
+      format: input.format,
+      total_rows: input.totalRows,
+      total_operations: input.totalOperations,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+  return getJob(ctx, principal, id);
+}
+
+export async function getJob(ctx: PortalContext, principal: Principal, jobId: string): Promise<ImportJob> {
+  return jobView(ctx.db, await loadJob(ctx.db, principal, jobId));
+}
+
+function storedResult(row: {
+  ref: number;
+  outcome: ImportResult["outcome"];
+  member_id: string | null;
+  result: string;
+}): ImportResult {
+  const { changes, error } = JSON.parse(row.result) as Pick<ImportResult, "changes" | "error">;
+  return { ref: row.ref, outcome: row.outcome, memberId: row.member_id, changes, error };
+}
+
+export async function jobRows(
+  ctx: PortalContext,
+  principal: Principal,
+  jobId: string,
+  query: Out<typeof ImportRowsQuery>,
+) {
+  await loadJob(ctx.db, principal, jobId);
+  let q = ctx.db
+    .selectFrom("import_rows")
+    .select(["ref", "outcome", "member_id", "result"])
+    .where("job_id", "=", jobId)
+    .where("ref", ">", query.after);
+  if (query.outcome) q = q.where("outcome", "=", query.outcome);
+  const rows = await q
+    .orderBy("ref")
+    .limit(query.limit + 1)
+    .execute();
+  const page = rows.slice(0, query.limit);
+  return {
+    results: page.map(storedResult),
+    nextAfter: rows.length > query.limit ? page[page.length - 1]!.ref : null,
+  };
+}
+
+// ---------------------------------------------------------------- batches
+
+export async function applyBatch(
+  ctx: PortalContext,
+  principal: Principal,
+  jobId: string,
+  input: Out<typeof ImportBatchRequest>,
+): Promise<{ results: ImportResult[]; replayed: number }> {
+  const job = await loadJob(ctx.db, principal, jobId);
+  const requestSha = sha256(JSON.stringify(input.operations));
+  const seen = await ctx.db
+    .selectFrom("import_batches")
+    .select("request_sha256")
+    .where("job_id", "=", job.id)
+    .where("idempotency_key", "=", input.idempotencyKey)
+    .executeTakeFirst();
+  if (seen && seen.request_sha256 !== requestSha)
+    throw new AppError(
+      422,
+      "idempotency_mismatch",
+      "this idempotency key was used for other operations; a replay must send the same batch",
+    );
+  if (!seen)
+    await ctx.db
+      .insertInto("import_batches")
+      .values({
+        job_id: job.id,
+        idempotency_key: input.idempotencyKey,
+        request_sha256: requestSha,
+        at: ctx.clock.now().toISOString(),
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  const results: ImportResult[] = [];
+  let replayed = 0;
+  const cache = new ProviderCache();
+  for (const op of input.operations) {
+    const opSha = sha256(JSON.stringify(op));
+    const result = await ctx.db
+      .transaction()
+      .execute(async (tx) => {
+        // Inside the write transaction: a concurrent duplicate waits for the first and then sees its result.
+        const stored = await tx
+          .selectFrom("import_rows")
+          .selectAll()
+          .where("job_id", "=", job.id)
+          .where("ref", "=", op.ref)
+          .executeTakeFirst();
+        if (stored) {
+          if (stored.operation_sha256 !== opSha)
+            return failure(
+              op.ref,
+              new AppError(
+                422,
+                "idempotency_mismatch",
+                `operation ${op.ref} was applied before with other content`,
+              ),
+            );
+          replayed++;
+          return storedResult(stored);
+        }
+        const r = await runOperation({ ...ctx, db: tx }, principal, op, cache).catch((err: unknown) => {
+          if (err instanceof AppError) throw new Rollback(failure(op.ref, err));
+          throw err;
+        });
+        await storeRow(tx, job.id, op.ref, opSha, r, ctx.clock.now());
+        return r;
+      })
+      .catch(async (err: unknown) => {
+        if (!(err instanceof Rollback)) throw err;
+        // The row's changes rolled back; its failure is stored on its own.
+        await ctx.db
+          .transaction()
+          .execute((tx) => storeRow(tx, job.id, op.ref, opSha, err.result, ctx.clock.now()));
+        return err.result;
+      });
+    results.push(result);
+  }
+  await ctx.db
+    .updateTable("import_jobs")
+    .set({ updated_at: ctx.clock.now().toISOString() })
+    .where("id", "=", job.id)
+    .execute();
+  return { results, replayed };
+}
+
+async function storeRow(tx: Tx, jobId: string, ref: number, opSha: string, r: ImportResult, now: Date) {
+  await tx
+    .insertInto("import_rows")
+    .values({
+      job_id: jobId,
+      ref,
+      operation_sha256: opSha,
+      outcome: r.outcome,
+      member_id: r.memberId,
+      result: JSON.stringify({ changes: r.changes, error: r.error }),
+      at: now.toISOString(),
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/** What each operation would do: the same code as applying, in a transaction that is rolled back. */
+export async function planBatch(
+  ctx: PortalContext,
+  principal: Principal,
+  operations: ImportOperation[],
+): Promise<{ results: ImportResult[] }> {
+  const results: ImportResult[] = [];
+  const cache = new ProviderCache();
+  for (const op of operations) {
+    try {
+      await ctx.db.transaction().execute(async (tx) => {
+        let r: ImportResult;
+        try {
+          r = await runOperation({ ...ctx, db: tx }, principal, op, cache);
+        } catch (err) {
+          if (err instanceof AppError) r = failure(op.ref, err);
+          else throw err;
+        }
+        throw new Rollback(r);
+      });
+    } catch (err) {
+      if (!(err instanceof Rollback)) throw err;
+      results.push(err.result);
+    }
+  }
+  return { results };
+}
+
+function failure(ref: number, err: AppError): ImportResult {
+  return {
+    ref,
+    outcome: "failed",
+    memberId: null,
+    changes: [],
+    error: { status: err.status, code: err.code, message: err.message, details: err.details ?? [] },
+  };
+}
+
+// ---------------------------------------------------------------- one operation
+
+class ProviderCache {
+  readonly #ids = new Map<string, string | null>();
+  async id(db: Db, ref: string): Promise<string | null> {
+    if (!this.#ids.has(ref)) this.#ids.set(ref, (await findProvider(db, ref))?.id ?? null);
+    return this.#ids.get(ref)!;
+  }
+}
+
+/** The member an operation is about: by employee number within the employer, else by the subscriber's SSN. */
+async function findTarget(ctx: PortalContext, principal: Principal, op: ImportOperation) {
+  const db = ctx.db;
+  let row: { id: string; group_id: string; location_id: string } | undefined;
+  if (op.employeeNumber) {
+    // The member whose coverage has not ended wins; else the most recent one (re-enrolling is an add).
+    row = await db
+      .selectFrom("members")
+      .select(["id", "group_id", "location_id"])
+      .where("employer_id", "=", principal.employerId)
+      .where("employee_number", "=", op.employeeNumber)
+      .orderBy((eb) => eb.case().when("status", "in", ["active", "cobra"]).then(0).else(1).end())
+      .orderBy("created_at", "desc")
+      .executeTakeFirst();
+  } else if (op.subscriber?.ssn) {
+    row = await db
+      .selectFrom("people")
+      .innerJoin("members", "members.id", "people.member_id")
+      .select(["members.id", "members.group_id", "members.location_id"])
+      .where("people.employer_id", "=", principal.employerId)
+      .where("people.ssn_hmac", "=", ctx.pii.lookupHash(op.subscriber.ssn))
+      .where("people.relationship", "=", "subscriber")
+      .orderBy("members.created_at", "desc")
+      .executeTakeFirst();
+  } else
+    throw new AppError(
+      422,
+      "unprocessable",
+      "needs an employee number or the subscriber's SSN to find the member",
+      [{ path: "employeeNumber", message: "is required (or the subscriber's SSN)" }],
+    );
+  if (!row) return undefined;
+  // Out of the caller's scope is "not found", exactly as on the single-member routes.
+  const key = op.employeeNumber ? `employee number ${op.employeeNumber}` : "the subscriber's SSN";
+  requireInScope(
+    principal,
+    { employerId: principal.employerId, groupId: row.group_id, locationId: row.location_id },
+    `member with ${key}`,
+  );
+  return row.id;
+}
+
+async function runOperation(
+  ctx: PortalContext,
+  principal: Principal,
+  op: ImportOperation,
+  providers: ProviderCache,
+): Promise<ImportResult> {
+  const memberId = await findTarget(ctx, principal, op);
+  const done = (outcome: ImportResult["outcome"], id: string, changes: string[]): ImportResult => ({
+    ref: op.ref,
+    outcome,
+    memberId: id,
+    changes,
+    error: null,
+  });
+  if (!memberId) {
+    if (op.action === "change" || op.action === "terminate")
+      throw notFound(
+        op.employeeNumber ? `member with employee number ${op.employeeNumber}` : "member with that SSN",
+      );
+    const added = await enrollment.enroll(ctx, principal, enrollInput(op));
+    const people = 1 + added.dependents.length;
+    return done("added", added.id, [`enroll ${added.plan.code} tier ${added.tier}, ${people} person(s)`]);
+  }
+  if (op.action === "add")
+    throw new AppError(
+      409,
+      "duplicate_employee_number",
+      `already enrolled as member ${memberId}; use action change or leave the action blank`,
+    );
+  if (op.action === "terminate") {
+    requireFeature(principal, "enrollment.cancel");
+    if (!op.terminate)
+      throw new AppError(422, "unprocessable", "terminate needs a termination date", [
+        { path: "terminate.date", message: "is required" },
+      ]);
+    const record = await loadMember(ctx.db, principal, memberId);
+    if (record.member.termination_date === op.terminate.date) return done("unchanged", memberId, []);
+    await cancelMember(ctx, principal, memberId, {
+      terminationDate: op.terminate.date,
+      reason: op.terminate.reason,
+    });
+    return done("terminated", memberId, [`terminate after ${op.terminate.date} (${op.terminate.reason})`]);
+  }
+  const changes = await changeMember(ctx, principal, memberId, op, providers);
+  return done(changes.length ? "changed" : "unchanged", memberId, changes);
+}
+
+function enrollInput(op: ImportOperation) {
+  if (!op.subscriber)
+    throw new AppError(422, "unprocessable", "has no subscriber row: a new member needs one", [
+      { path: "subscriber", message: "is required to enroll a new member" },
+    ]);
+  const person = ({ line: _line, ...p }: ImportSubscriber) => p;
+  const parsed = EnrollRequest.safeParse({
+    groupNumber: op.groupNumber,
+    subgroup: op.subgroup,
+    location: op.location,
+    plan: op.plan,
+    effectiveDate: op.effectiveDate,
+    employeeNumber: op.employeeNumber,
+    hireDate: op.hireDate,
+    employmentStatus: op.employmentStatus,
+    subscriber: person(op.subscriber),
+    dependents: op.dependents
+      .filter((d) => !d.terminate)
+      .map(({ line: _l, effectiveDate: _e, terminate: _t, ...d }) => d),
+  });
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => ({
+      path: i.path.join(".") || "operation",
+      message: i.message.replace(/^Invalid input: expected \w+, received undefined$/, "is required"),
+    }));
+    throw new AppError(
+      422,
+      "unprocessable",
+      `${details[0]!.path} ${details[0]!.message} (to enroll a new member)`,
+      details,
+    );
+  }
+  return parsed.data;
+}
+
+type PersonWanted = Omit<ImportSubscriber, "line">;
+
+/** The demographic fields of `wanted` that differ from the person row (only fields the file gives). */
+function demographicDiff(p: PersonRow, wanted: PersonWanted) {
+  const diff: Record<string, unknown> = {};
+  const same = (a: string | null, b: string | undefined) => b === undefined || (a ?? "") === b;
+  if (!same(p.first_name, wanted.firstName)) diff.firstName = wanted.firstName;
+  if (!same(p.middle_name, wanted.middleName)) diff.middleName = wanted.middleName;
+  if (!same(p.last_name, wanted.lastName)) diff.lastName = wanted.lastName;
+  if (!same(p.marital_status, wanted.maritalStatus)) diff.maritalStatus = wanted.maritalStatus;
+  if (wanted.email !== undefined && (p.email ?? "").toLowerCase() !== wanted.email.toLowerCase())
+    diff.email = wanted.email;
+  if (!same(p.phone, wanted.phone)) diff.phone = wanted.phone;
+  if (wanted.address) {
+    const a = p.address ? (JSON.parse(p.address) as Record<string, string | undefined>) : {};
+    const w = wanted.address;
+    if (
+      (a.line1 ?? "") !== w.line1 ||
+      (a.line2 ?? "") !== (w.line2 ?? "") ||
+      (a.city ?? "") !== w.city ||
+      (a.state ?? "") !== w.state ||
+      (a.zip ?? "") !== w.zip
+    )
+      diff.address = w;
+  }
+  return diff;
+}
+
+function describe(who: string, p: PersonRow, diff: Record<string, unknown>): string[] {
+  const old: Record<string, unknown> = {
+    firstName: p.first_name,
+    middleName: p.middle_name,
+    lastName: p.last_name,
+    maritalStatus: p.marital_status,
+    email: p.email,
+    phone: p.phone,
+    address: p.address
+      ? Object.values(JSON.parse(p.address) as object)
+          .filter(Boolean)
+          .join(", ")
+      : null,
+  };
+  return Object.entries(diff).map(([k, v]) => {
+    const to =
+      k === "address"
+        ? Object.values(v as object)
+            .filter(Boolean)
+            .join(", ")
+        : String(v);
+    return `${who}.${k}: ${String(old[k] ?? "")} → ${to}`;
+  });
+}
+
+/** Immutable facts the file may repeat but not change through an import. */
+function refuseImmutable(ctx: PortalContext, p: PersonRow, wanted: PersonWanted, path: string) {
+  const problems: { path: string; message: string }[] = [];
+  if (wanted.dateOfBirth && wanted.dateOfBirth !== p.date_of_birth)
+    problems.push({
+      path: `${path}.dateOfBirth`,
+      message: `differs from the portal's (${p.date_of_birth}); dates of birth are corrected by the insurer, not by import`,
+    });
+  if (wanted.sex && wanted.sex !== p.sex)
+    problems.push({
+      path: `${path}.sex`,
+      message: `differs from the portal's (${p.sex}); not changeable by import`,
+    });
+  if (wanted.ssn && p.ssn_hmac && ctx.pii.lookupHash(wanted.ssn) !== p.ssn_hmac)
+    problems.push({
+      path: `${path}.ssn`,
+      message: `differs from the SSN on file (***-**-${p.ssn_last4 ?? "????"}); SSN corrections go through the insurer`,
+    });
+  return problems;
+}
+
+async function version(ctx: PortalContext, memberId: string): Promise<number> {
+  const r = await ctx.db
+    .selectFrom("members")
+    .select("version")
+    .where("id", "=", memberId)
+    .executeTakeFirstOrThrow();
+  return r.version;
+}
+
+function matchDependent(ctx: PortalContext, record: MemberRecord, d: ImportDependent): PersonRow | undefined {
+  const deps = record.people.filter((p) => p.relationship !== "subscriber");
+  if (d.ssn) {
+    const hmac = ctx.pii.lookupHash(d.ssn);
+    const bySsn = deps.filter((p) => p.ssn_hmac === hmac);
+    return bySsn.find((p) => p.status === "active") ?? bySsn[0];
+  }
+  const byName = deps.filter(
+    (p) => p.first_name.toLowerCase() === d.firstName?.toLowerCase() && p.date_of_birth === d.dateOfBirth,
+  );
+  return byName.find((p) => p.status === "active") ?? byName[0];
+}
+
+/** "Make it so" for an existing member: each difference through the service that owns it. */
+async function changeMember(
+  ctx: PortalContext,
+  principal: Principal,
+  memberId: string,
+  op: ImportOperation,
+  providers: ProviderCache,
+): Promise<string[]> {
+  let record = await loadMember(ctx.db, principal, memberId);
+  const { member } = record;
+  const subscriber = record.people.find((p) => p.relationship === "subscriber")!;
+  const changes: string[] = [];
+  const problems: { path: string; message: string }[] = [];
+  const place = await ctx.db
+    .selectFrom("members")
+    .innerJoin("groups", "groups.id", "members.group_id")
+    .innerJoin("locations", "locations.id", "members.location_id")
+    .innerJoin("plans", "plans.id", "members.plan_id")
+    .leftJoin("subgroups", "subgroups.id", "members.subgroup_id")
+    .select([
+      "groups.group_number",
+      "locations.code as location",
+      "subgroups.code as subgroup",
+      "plans.code as plan",
+      "plans.requires_pcp",
+    ])
+    .where("members.id", "=", memberId)
+    .executeTakeFirstOrThrow();
+  if (op.groupNumber && op.groupNumber !== place.group_number)
+    problems.push({
+      path: "groupNumber",
+      message: `differs from the member's (${place.group_number}); moving a member to another group is cancel + enroll`,
+    });
+  if (op.subgroup && op.subgroup !== (place.subgroup ?? ""))
+    problems.push({
+      path: "subgroup",
+      message: `differs from the member's (${place.subgroup ?? "none"}); not changeable by import`,
+    });
+  if (op.location && op.location !== place.location)
+    problems.push({
+      path: "location",
+      message: `differs from the member's (${place.location}); not changeable by import`,
+    });
+  if (op.hireDate && op.hireDate !== member.hire_date)
+    problems.push({
+      path: "hireDate",
+      message: `differs from the member's (${member.hire_date}); not changeable by import`,
+    });
+  if (op.employeeNumber && op.employeeNumber !== member.employee_number)
+    problems.push({
+      path: "employeeNumber",
+      message: `differs from the member found by SSN (${member.employee_number})`,
+    });
+  if (op.subscriber) problems.push(...refuseImmutable(ctx, subscriber, op.subscriber, "subscriber"));
+  if (problems.length)
+    throw new AppError(422, "unprocessable", `${problems[0]!.path} ${problems[0]!.message}`, problems);
+
+  // Plan first: PCPs of the new plan travel with it.
+  if (op.plan && op.plan !== place.plan) {
+    if (!op.effectiveDate)
+      throw new AppError(422, "unprocessable", "effectiveDate is required to change the plan", [
+        { path: "effectiveDate", message: "is required with a new plan (first of a month)" },
+      ]);
+    const pcps: { personId: string; provider: string }[] = [];
+    if (op.subscriber?.pcp) pcps.push({ personId: subscriber.id, provider: op.subscriber.pcp });
+    for (const d of op.dependents) {
+      const p = matchDependent(ctx, record, d);
+      if (p && d.pcp && p.status === "active") pcps.push({ personId: p.id, provider: d.pcp });
+    }
+    await enrollment.changePlan(ctx, principal, memberId, {
+      plan: op.plan,
+      effectiveDate: op.effectiveDate,
+      pcps,
+    });
+    changes.push(`plan: ${place.plan} → ${op.plan} from ${op.effectiveDate}`);
+    record = await loadMember(ctx.db, principal, memberId);
+  }
+  if (op.subscriber) {
+    const diff = demographicDiff(subscriber, op.subscriber);
+    const statusChange = op.employmentStatus && op.employmentStatus !== member.employment_status;
+    if (Object.keys(diff).length || statusChange) {
+      await enrollment.updateMember(ctx, principal, memberId, {
+        version: await version(ctx, memberId),
+        ...diff,
+        ...(statusChange ? { employmentStatus: op.employmentStatus as "full-time" } : {}),
+      });
+      changes.push(...describe("subscriber", subscriber, diff));
+      if (statusChange)
+        changes.push(`employmentStatus: ${member.employment_status} → ${op.employmentStatus}`);
+    }
+    const current = record.people.find((p) => p.id === subscriber.id)!;
+    if (op.subscriber.pcp && (await providers.id(ctx.db, op.subscriber.pcp)) !== current.pcp_provider_id) {
+      await enrollment.changePcp(ctx, principal, memberId, {
+        personId: subscriber.id,
+        provider: op.subscriber.pcp,
+      });
+      changes.push(`subscriber.pcp → ${op.subscriber.pcp}`);
+    }
+  } else if (op.employmentStatus && op.employmentStatus !== member.employment_status) {
+    await enrollment.updateMember(ctx, principal, memberId, {
+      version: await version(ctx, memberId),
+      employmentStatus: op.employmentStatus as "full-time",
+    });
+    changes.push(`employmentStatus: ${member.employment_status} → ${op.employmentStatus}`);
+  }
+  for (const [i, d] of op.dependents.entries()) {
+    const who = `${d.relationship} ${d.firstName ?? ""}`.trim();
+    const p = matchDependent(ctx, record, d);
+    if (d.terminate) {
+      if (!p) throw notFound(`dependent ${d.firstName ?? `#${i + 1}`} of member ${memberId}`);
+      if (p.status !== "active" && p.coverage_end === d.terminate.date) continue;
+      await enrollment.removeDependent(ctx, principal, memberId, p.id, {
+        coverageEndDate: d.terminate.date,
+        reason:
+          d.terminate.reason === "divorce" || d.terminate.reason === "death" ? d.terminate.reason : "other",
+      });
+      changes.push(`${who}: coverage ends ${d.terminate.date}`);
+      continue;
+    }
+    // Someone whose coverage ended with the member (terminated, COBRA) or was removed is left as is.
+    if (p && p.status !== "active") continue;
+    if (!p) {
+      const { line: _l, effectiveDate, terminate: _t, ...dependent } = d;
+      const when = effectiveDate ?? op.effectiveDate;
+      if (!when)
+        throw new AppError(422, "unprocessable", `dependents.${i}.effectiveDate is required to add ${who}`, [
+          {
+            path: `dependents.${i}.effectiveDate`,
+            message: "is required to add a dependent (first of a month)",
+          },
+        ]);
+      const parsed = DependentInput.safeParse(dependent);
+      if (!parsed.success) {
+        const details = parsed.error.issues.map((x) => ({
+          path: `dependents.${i}.${x.path.join(".")}`,
+          message: x.message.replace(/^Invalid input: expected \w+, received undefined$/, "is required"),
+        }));
+        throw new AppError(
+          422,
+          "unprocessable",
+          `${details[0]!.path} ${details[0]!.message} (to add a dependent)`,
+          details,
+        );
+      }
+      await enrollment.addDependent(ctx, principal, memberId, {
+        dependent: parsed.data,
+        effectiveDate: when,
+      });
+      changes.push(`${who}: added from ${when}`);
+      continue;
+    }
+    const immutable = refuseImmutable(ctx, p, d, `dependents.${i}`);
+    if (immutable.length)
+      throw new AppError(422, "unprocessable", `${immutable[0]!.path} ${immutable[0]!.message}`, immutable);
+    const diff = demographicDiff(p, d);
+    const disabledChange = d.disabled !== undefined && (p.disabled === 1) !== d.disabled;
+    const ssnAdd = d.ssn && !p.ssn_hmac;
+    if (Object.keys(diff).length || disabledChange || ssnAdd) {
+      await enrollment.updateDependent(ctx, principal, memberId, p.id, {
+        version: await version(ctx, memberId),
+        ...diff,
+        ...(disabledChange ? { disabled: d.disabled } : {}),
+        ...(ssnAdd ? { ssn: d.ssn } : {}),
+      });
+      changes.push(...describe(who, p, diff));
+      if (disabledChange) changes.push(`${who}.disabled → ${d.disabled ? "yes" : "no"}`);
+      if (ssnAdd) changes.push(`${who}.ssn added`);
+    }
+    if (
+      d.pcp &&
+      place.requires_pcp &&
+      (await providers.id(ctx.db, d.pcp)) !== p.pcp_provider_id &&
+      !(op.plan && op.plan !== place.plan)
+    ) {
+      await enrollment.changePcp(ctx, principal, memberId, { personId: p.id, provider: d.pcp });
+      changes.push(`${who}.pcp → ${d.pcp}`);
+    }
+  }
+  return changes;
+}
+
+// ---------------------------------------------------------------- export
+
+/** Members in the caller's scope in member-ID order (optionally only those changed since a day), full details. */
+export async function exportMembers(
+  ctx: PortalContext,
+  principal: Principal,
+  input: Out<typeof MemberExportRequest>,
+): Promise<Out<typeof MemberExportResponse>> {
+  const { scope } = principal;
+  let q = ctx.db
+    .selectFrom("members")
+    .select(["id", "group_id", "location_id"])
+    .where("employer_id", "=", principal.employerId);
+  if (!scope.employerWide) {
+    if (scope.groupIds.size) q = q.where("group_id", "in", [...scope.groupIds]);
+    if (scope.locationIds.size) q = q.where("location_id", "in", [...scope.locationIds]);
+    if (!scope.groupIds.size && !scope.locationIds.size) return { members: [], nextCursor: null };
+  }
+  if (input.since) q = q.where("updated_at", ">=", input.since);
+  if (input.groupNumber) {
+    q = q.where("group_id", "in", (eb) =>
+      eb
+        .selectFrom("groups")
+        .select("id")
+        .where("employer_id", "=", principal.employerId)
+        .where("group_number", "=", input.groupNumber!),
+    );
+  }
+  if (input.cursor) q = q.where("id", ">", input.cursor);
+  const rows = await q
+    .orderBy("id")
+    .limit(input.limit + 1)
+    .execute();
+  const page = rows.slice(0, input.limit).filter((r) =>
+    inScope(principal, {
+      employerId: principal.employerId,
+      groupId: r.group_id,
+      locationId: r.location_id,
+    }),
+  );
+  const members: MemberDetail[] = [];
+  for (const r of page) members.push(await memberDetail(ctx.db, await loadMember(ctx.db, principal, r.id)));
+  return { members, nextCursor: rows.length > input.limit ? rows[input.limit - 1]!.id : null };
+}
