@@ -68,8 +68,17 @@ export function monthsBetween(from: string, to: string): string[] {
   return out;
 }
 
-const overlaps = (start: string, end: string | null, month: string) =>
-  start <= endOfMonth(monthStart(month)) && (end === null || end >= monthStart(month));
+/** A month's first and last day, computed once per month (monthCharge runs for every member). */
+const spans = new Map<string, { first: string; last: string }>();
+function span(month: string) {
+  let s = spans.get(month);
+  if (!s) spans.set(month, (s = { first: monthStart(month), last: endOfMonth(monthStart(month)) }));
+  return s;
+}
+const overlaps = (start: string, end: string | null, month: string) => {
+  const { first, last } = span(month);
+  return start <= last && (end === null || end >= first);
+};
 
 export function planInMonth(member: RosterMember, month: string): string {
   if (!member.planChanges.length) return member.planCode;

@@ -121,8 +121,7 @@ export async function loadRoster(
         "people.coverage_end",
         "people.cobra_id",
       ])
-      .where("members.group_id", "=", groupId)
-      .orderBy(sql`people.rowid`);
+      .where("members.group_id", "=", groupId);
     if (ids) pq = pq.where("people.member_id", "in", ids);
     let cq = db
       .selectFrom("cobra_coverages")
@@ -459,8 +458,7 @@ export async function issueInvoice(
         closed_at: null,
       })
       .execute();
-    for (const part of chunks(lines, INSERT_CHUNK))
-      await tx.insertInto("invoice_lines").values(part).execute();
+    await insertLines(tx, lines);
     for (const part of chunks(adjustments, INSERT_CHUNK))
       await tx
         .insertInto("invoice_adjustments")
@@ -492,6 +490,36 @@ export async function issueInvoice(
     });
     return { invoiceId, issued: true };
   });
+}
+
+const LINE_COLUMNS = [
+  "invoice_id",
+  "member_id",
+  "sort_name",
+  "subscriber_name",
+  "employee_number",
+  "subgroup",
+  "location",
+  "status",
+  "plan_code",
+  "tier",
+  "people",
+  "regular_cents",
+  "cobra_cents",
+  "premium_cents",
+] as const satisfies readonly (keyof Database["invoice_lines"])[];
+
+/**
+ * Lines go in as one JSON array per 20,000 rows, unpacked by SQLite's json_each: a 100,000-line invoice is
+ * five statements instead of a quarter of a million bound parameters compiled by the query builder.
+ */
+async function insertLines(tx: Tx, lines: Database["invoice_lines"][]): Promise<void> {
+  const columns = sql.join(LINE_COLUMNS.map((c) => sql.ref(c)));
+  const values = sql.join(LINE_COLUMNS.map((_c, i) => sql`value ->> ${sql.lit(i)}`));
+  for (const part of chunks(lines, 20_000)) {
+    const json = JSON.stringify(part.map((l) => LINE_COLUMNS.map((c) => l[c])));
+    await sql`INSERT INTO invoice_lines (${columns}) SELECT ${values} FROM json_each(${json})`.execute(tx);
+  }
 }
 
 /** The group's billing account, created on first sight with its first cycle on or after `today`. */
@@ -735,9 +763,6 @@ async function detailOf(ctx: PortalContext, inv: InvoiceRow): Promise<InvoiceDet
     .executeTakeFirstOrThrow();
   const adjustments = await ctx.db
     .selectFrom("invoice_adjustments")
-    .leftJoin("invoice_lines as l", (j) =>
-      j.onRef("l.member_id", "=", "invoice_adjustments.member_id").on("l.invoice_id", "=", inv.id),
-    )
     .innerJoin("members", "members.id", "invoice_adjustments.member_id")
     .select([
       "invoice_adjustments.member_id",
