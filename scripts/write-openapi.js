@@ -1,5 +1,7 @@
 // Writes openapi.json and src/contract/route-index.ts from the built contract (run `npm run build`
 // first, and again afterwards: the route index is compiled too). A test fails when either is stale.
+// If the build stops because the route index itself is stale (a merge added routes), tsc still emits:
+// `npx tsc -p tsconfig.build.json; node scripts/write-openapi.js; npm run build`.
 import { readFileSync, writeFileSync } from "node:fs";
 import { generateOpenApi, generateRouteIndex } from "../dist/portal/openapi.js";
 

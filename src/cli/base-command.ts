@@ -16,6 +16,15 @@ function exitCodeFor(status: number, code: string): number {
   return ExitCode.error;
 }
 
+/** oclif's parse errors span lines ("The following error occurred:", the problems, "See more help…"). */
+function usageMessage(message: string): string {
+  const lines = message
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !/^The following errors? occurred:$/.test(l) && !/^See more help with/.test(l));
+  return lines.join("; ") || message.split("\n")[0]!;
+}
+
 /**
  * The base of every command: global flags, the session (portal URL and credentials), and error
  * handling that turns anything thrown into one line + a hint + the documented exit code. With --json
@@ -121,7 +130,7 @@ export abstract class BaseCommand extends Command {
     const e = err as Error & { oclif?: { exit?: number }; parse?: unknown; code?: string };
     // oclif's own flag and argument errors are usage errors.
     if (e.parse || e.oclif?.exit === 2)
-      return new CliError(e.message.split("\n")[0]!, ExitCode.usage, "usage", "see --help");
+      return new CliError(usageMessage(e.message), ExitCode.usage, "usage", "see --help");
     if (e.code === "ERR_USE_AFTER_CLOSE" || e.name === "ExitPromptError")
       return new CliError("interrupted", ExitCode.interrupted, "interrupted");
     return new CliError(e.message?.split("\n")[0] || String(err), e.oclif?.exit ?? ExitCode.error, "error");

@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   "duplicate_ssn",
   "duplicate_employee_number",
   "member_not_active",
+  "invoice_closed",
+  "invoice_paid",
   "username_taken",
   "registration_key_invalid",
   "registration_key_expired",

@@ -5,3 +5,5 @@ export * from "./sandbox.js";
 export * from "./members.js";
 export * from "./routes.js";
 export * from "./users.js";
+export * from "./billing.js";
+export * from "./money.js";

@@ -5,6 +5,7 @@ import * as sandbox from "./sandbox.js";
 import * as users from "./users.js";
 import * as members from "./members.js";
 import * as imports from "./imports.js";
+import * as billing from "./billing.js";
 
 /**
  * Who may call a route:
@@ -534,6 +535,106 @@ export const routes = {
     bodyLimit: 16 * 1024 * 1024,
     status: 200,
     response: imports.ImportBatchResponse,
+  }),
+  // ------------------------------------------------------------ billing
+  invoiceList: define({
+    method: "GET",
+    path: "/v1/invoices",
+    summary: "Invoices of the groups in the caller's scope, newest first; filter by status or group",
+    tags: ["billing"],
+    access: { feature: "billing.view" },
+    query: billing.InvoiceListQuery,
+    status: 200,
+    response: billing.InvoiceList,
+  }),
+  invoiceCurrent: define({
+    method: "GET",
+    path: "/v1/invoices/current",
+    summary:
+      "The group's latest invoice with totals, adjustments, pending adjustments and amount-due requests",
+    tags: ["billing"],
+    access: { feature: "billing.view" },
+    query: billing.InvoiceCurrentQuery,
+    status: 200,
+    response: billing.InvoiceDetail,
+  }),
+  invoiceGet: define({
+    method: "GET",
+    path: "/v1/invoices/:invoiceId",
+    summary: "An invoice with totals, adjustments, pending adjustments, payments and amount-due requests",
+    tags: ["billing"],
+    access: { feature: "billing.view" },
+    params: billing.InvoiceParams,
+    status: 200,
+    response: billing.InvoiceDetail,
+  }),
+  invoiceLines: define({
+    method: "GET",
+    path: "/v1/invoices/:invoiceId/lines",
+    summary: "The invoice's lines (one per subscriber) in name order; cursor-paginated, filterable",
+    tags: ["billing"],
+    access: { feature: "billing.view" },
+    params: billing.InvoiceParams,
+    query: billing.InvoiceLinesQuery,
+    status: 200,
+    response: billing.InvoiceLines,
+  }),
+  invoiceAdjustTerminate: define({
+    method: "POST",
+    path: "/v1/invoices/:invoiceId/adjustments/terminate",
+    summary:
+      "Roster adjustment: cancel a member of the invoice's group (same rules as cancel) and show the pending adjustment",
+    tags: ["billing"],
+    access: { feature: "enrollment.cancel" },
+    params: billing.InvoiceParams,
+    body: billing.AdjustTerminateRequest,
+    status: 200,
+    response: billing.AdjustResponse,
+  }),
+  invoiceAdjustAdd: define({
+    method: "POST",
+    path: "/v1/invoices/:invoiceId/adjustments/add",
+    summary:
+      "Roster adjustment: enroll a member in the invoice's group (same rules as enroll) and show the pending adjustment",
+    tags: ["billing"],
+    access: { feature: "enrollment.edit" },
+    params: billing.InvoiceParams,
+    body: billing.AdjustAddRequest,
+    status: 200,
+    response: billing.AdjustResponse,
+  }),
+  amountDueRequest: define({
+    method: "POST",
+    path: "/v1/invoices/:invoiceId/amount-due-requests",
+    summary:
+      "Propose another amount due (total or one line) with a reason; pending_verification until the portal checks it against the roster",
+    tags: ["billing"],
+    access: { feature: "billing.manage" },
+    params: billing.InvoiceParams,
+    body: billing.AmountDueRequestCreate,
+    status: 202,
+    response: billing.AmountDueRequestView,
+  }),
+  billingPreferencesShow: define({
+    method: "GET",
+    path: "/v1/billing/preferences/:groupNumber",
+    summary: "A group's billing preferences: paper bills, e-mailed bills and their recipients",
+    tags: ["billing"],
+    access: { feature: "billing.view" },
+    params: billing.BillingPreferencesParams,
+    status: 200,
+    response: billing.BillingPreferences,
+  }),
+  billingPreferencesUpdate: define({
+    method: "PATCH",
+    path: "/v1/billing/preferences/:groupNumber",
+    summary: "Turn paper or e-mailed bills on or off and set who gets them",
+    tags: ["billing"],
+    access: { feature: "billing.manage" },
+    params: billing.BillingPreferencesParams,
+    body: billing.BillingPreferencesUpdate,
+    status: 200,
+    response: billing.BillingPreferences,
   }),
 } as const satisfies Record<string, RouteDef>;
 

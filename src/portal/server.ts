@@ -3,6 +3,7 @@ import { buildApp } from "./app.js";
 import { OffsetClock } from "./clock.js";
 import { defaultSettings, type PortalContext, type PortalSettings } from "./context.js";
 import { openDatabase } from "./db/index.js";
+import { billingJob } from "./jobs/billing.js";
 import { retentionJob } from "./jobs/retention.js";
 import { Scheduler } from "./jobs/scheduler.js";
 import { OutboxMailer, SmtpMailer, type Mailer } from "./mail.js";
@@ -61,7 +62,7 @@ export async function createPortal(opts: PortalOptions): Promise<Portal> {
   for (const userId of await pendingPrimaryAdmins(ctx))
     registrationKeys.push(await issueRegistrationKey(ctx, userId));
 
-  const scheduler = new Scheduler(ctx, [retentionJob], (job, err) =>
+  const scheduler = new Scheduler(ctx, [billingJob, retentionJob], (job, err) =>
     app.log.error({ job, err: { message: (err as Error).message } }, "scheduled job failed"),
   );
   const app = await buildApp({

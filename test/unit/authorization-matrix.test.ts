@@ -24,6 +24,8 @@ import { hashPassword } from "../../src/portal/services/passwords.js";
 import { createApiToken } from "../../src/portal/services/auth.js";
 import { demoIds } from "../../src/portal/services/demo.js";
 import { seedId } from "../../src/portal/ids.js";
+import { cycleOnOrBefore, issueInvoice } from "../../src/portal/services/billing.js";
+import { todayOf } from "../../src/portal/services/dates.js";
 import { TEST_PASSWORD, testPortal, type TestPortal } from "../helpers/portal.js";
 import { address, pinClock } from "../helpers/enrollment.js";
 
@@ -82,6 +84,50 @@ function memberCells(
       const m = await fx.newMember(where, state);
       const { personId, body } = build(m);
       return { params: { memberId: m.id, ...(personId ? { personId } : {}) }, body };
+    },
+    expect: expect[where],
+  });
+  return { own: cell("own"), group: cell("group"), other: cell("other") };
+}
+
+/**
+ * Invoice routes: the invoice of the callers' group (G1000001), of another group (G1000002), or of another
+ * employer. `view` needs billing.view (G and D hold it; D is scoped to a location only, and invoices belong to
+ * groups, so D sees none), `edit` enrollment.edit, `cancel` enrollment.cancel, `manage` billing.manage (only
+ * the administrators). With `fresh`, each cell gets a new member in that group (a success changes it).
+ */
+function invoiceCells(
+  build: (m: FreshMember | undefined, where: "own" | "group" | "other") => { body?: unknown },
+  need: "view" | "edit" | "cancel" | "manage",
+  fresh = false,
+  ok = "200",
+): Partial<Record<Rel, Cell>> {
+  const expect = {
+    view: {
+      own: `${ok} ${ok} ${ok} 404 403 401 401`,
+      group: `${ok} ${ok} 404 404 403 401 401`,
+      other: "404 404 404 404 403 401 401",
+    },
+    edit: {
+      own: `${ok} ${ok} ${ok} 403 403 401 401`,
+      group: `${ok} ${ok} 404 403 403 401 401`,
+      other: "404 404 404 403 403 401 401",
+    },
+    cancel: {
+      own: `${ok} ${ok} 403 403 403 401 401`,
+      group: `${ok} ${ok} 403 403 403 401 401`,
+      other: "404 404 403 403 403 401 401",
+    },
+    manage: {
+      own: `${ok} ${ok} 403 403 403 401 401`,
+      group: `${ok} ${ok} 403 403 403 401 401`,
+      other: "404 404 403 403 403 401 401",
+    },
+  }[need];
+  const cell = (where: "own" | "group" | "other"): Cell => ({
+    request: async (fx) => {
+      const m = fresh ? await fx.newMember(where, "active") : undefined;
+      return { params: { invoiceId: fx.invoices[where] }, ...build(m, where) };
     },
     expect: expect[where],
   });
@@ -389,6 +435,56 @@ const matrix: Record<RouteName, Partial<Record<Rel, Cell>>> = {
     ]),
   ),
 
+  invoiceList: {
+    "-": { request: () => ({}), expect: "200 200 200 200 403 401 401" },
+    own: { request: () => ({ query: "group=G1000001" }), expect: "200 200 200 404 403 401 401" },
+    group: { request: () => ({ query: "group=G1000002" }), expect: "200 200 404 404 403 401 401" },
+  },
+  invoiceCurrent: {
+    own: { request: () => ({ query: "group=G1000001" }), expect: "200 200 200 404 403 401 401" },
+    group: { request: () => ({ query: "group=G1000002" }), expect: "200 200 404 404 403 401 401" },
+    other: { request: () => ({ query: "group=G2000001" }), expect: "404 404 404 404 403 401 401" },
+  },
+  invoiceGet: invoiceCells(() => ({}), "view"),
+  invoiceLines: invoiceCells(() => ({}), "view"),
+  invoiceAdjustTerminate: invoiceCells(
+    (m) => ({ body: { memberId: m!.id, terminationDate: "2026-12-31", reason: "voluntary" } }),
+    "cancel",
+    true,
+  ),
+  invoiceAdjustAdd: invoiceCells((_m, where) => ({ body: { enrollment: f.enrollBody(where) } }), "edit"),
+  amountDueRequest: invoiceCells(
+    (m) => ({ body: { amountCents: 1, reason: "matrix", memberId: m!.id } }),
+    "manage",
+    true,
+    "202",
+  ),
+  billingPreferencesShow: {
+    own: { request: () => ({ params: { groupNumber: "G1000001" } }), expect: "200 200 200 404 403 401 401" },
+    group: {
+      request: () => ({ params: { groupNumber: "G1000002" } }),
+      expect: "200 200 404 404 403 401 401",
+    },
+    other: {
+      request: () => ({ params: { groupNumber: "G2000001" } }),
+      expect: "404 404 404 404 403 401 401",
+    },
+  },
+  billingPreferencesUpdate: {
+    own: {
+      request: () => ({ params: { groupNumber: "G1000001" }, body: { paperBilling: true } }),
+      expect: "200 200 403 403 403 401 401",
+    },
+    group: {
+      request: () => ({ params: { groupNumber: "G1000002" }, body: { paperBilling: true } }),
+      expect: "200 200 403 403 403 401 401",
+    },
+    other: {
+      request: () => ({ params: { groupNumber: "G2000001" }, body: { paperBilling: true } }),
+      expect: "404 404 403 403 403 401 401",
+    },
+  },
+
   outbox: { "-": { request: () => ({ query: "last=true" }), expect: "200 200 200 200 200 200 200" } },
   clockShow: { "-": { request: () => ({}), expect: "200 200 200 200 200 200 200" } },
   clockAdvance: { "-": { request: () => ({ body: { by: "1m" } }), expect: "200 200 200 200 200 200 200" } },
@@ -425,6 +521,7 @@ interface Fixture {
   ): Promise<string>;
   newTokenFor(owner: Actor | "other"): Promise<string>;
   members: { own: string };
+  invoices: Record<"own" | "group" | "other", string>;
   enrollBody(where: "own" | "group" | "other"): Record<string, unknown>;
   childInput(): Record<string, unknown>;
   newMember(where: "own" | "group" | "other", state: "active" | "cancelled"): Promise<FreshMember>;
@@ -681,6 +778,7 @@ beforeAll(async () => {
         ...(status === "pending" ? {} : { username: `matrix-u${++counter}` }),
       }),
     members: { own: (await newMember("own", "active")).id },
+    invoices: await matrixInvoices(),
     enrollBody,
     childInput: () => ({ ...person("Lee", "2018-07-07", "1003000142"), relationship: "child" }),
     newMember,
@@ -706,6 +804,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await portal?.dispose();
 });
+
+/** The demo's invoice of G1000001, and invoices issued now for G1000002 and the other employer's group. */
+async function matrixInvoices(): Promise<Record<"own" | "group" | "other", string>> {
+  const cycle = cycleOnOrBefore(todayOf(portal.clock.now()));
+  const own = await portal.ctx.db
+    .selectFrom("invoices")
+    .select("id")
+    .where("group_id", "=", demoIds.group("G1000001"))
+    .orderBy("period", "desc")
+    .executeTakeFirstOrThrow();
+  return {
+    own: own.id,
+    group: (await issueInvoice(portal.ctx, demoIds.group("G1000002"), cycle)).invoiceId,
+    other: (await issueInvoice(portal.ctx, seedId("grp", "G2000001"), cycle)).invoiceId,
+  };
+}
 
 /** Every row of every table, minus what any authenticated request may touch (a token's last-used time). */
 async function snapshot(): Promise<string> {

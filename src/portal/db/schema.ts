@@ -217,4 +217,79 @@ export interface Database {
     at: string;
   };
   import_batches: { job_id: string; idempotency_key: string; request_sha256: string; at: string };
+  billing_accounts: {
+    group_id: string;
+    employer_id: string;
+    next_cycle_date: string;
+    paper_billing: number;
+    email_billing: number;
+    /** JSON array of e-mail addresses. */
+    email_to: string;
+    updated_at: string;
+  };
+  invoices: {
+    id: string;
+    employer_id: string;
+    group_id: string;
+    number: string;
+    /** YYYY-MM: the month the current charges are for. */
+    period: string;
+    issue_date: string;
+    due_date: string;
+    issued_at: string;
+    previous_balance_cents: number;
+    payments_cents: number;
+    adjustments_cents: number;
+    current_charges_cents: number;
+    amount_due_cents: number;
+    line_count: number;
+    delivery: string;
+    closed_at: string | null;
+  };
+  invoice_lines: {
+    invoice_id: string;
+    member_id: string;
+    sort_name: string;
+    subscriber_name: string;
+    employee_number: string;
+    subgroup: string | null;
+    location: string;
+    status: string;
+    plan_code: string | null;
+    tier: string | null;
+    people: string;
+    regular_cents: number;
+    cobra_cents: number;
+    premium_cents: number;
+  };
+  invoice_adjustments: {
+    id: Generated<number>;
+    invoice_id: string;
+    member_id: string;
+    coverage_month: string;
+    amount_cents: number;
+    reason: string;
+    request_id: string | null;
+  };
+  /** Money received against an invoice (the payments issue posts here; returns post negative amounts). */
+  payments_applied: {
+    id: string;
+    invoice_id: string;
+    amount_cents: number;
+    applied_at: string;
+    source: string;
+    reference: string | null;
+  };
+  amount_due_requests: {
+    id: string;
+    invoice_id: string;
+    member_id: string | null;
+    amount_cents: number;
+    reason: string;
+    status: "pending_verification" | "accepted" | "rejected";
+    verification: string | null;
+    requested_by: string;
+    created_at: string;
+    verified_at: string | null;
+  };
 }

@@ -11,6 +11,7 @@ import * as enrollment from "../services/enrollment.js";
 import * as termination from "../services/termination.js";
 import { startCobra } from "../services/cobra.js";
 import * as imports from "../services/imports.js";
+import * as billing from "../services/billing.js";
 import type { Handlers } from "./types.js";
 
 /** HTTP ↔ services. Rules live in the services; this only passes the parsed input and the caller along. */
@@ -82,5 +83,21 @@ export function createHandlers(deps: {
     importJobRows: ({ ctx, principal, params, query }) =>
       imports.jobRows(ctx, principal, params.jobId, query),
     importBatch: ({ ctx, principal, params, body }) => imports.applyBatch(ctx, principal, params.jobId, body),
+
+    invoiceList: ({ ctx, principal, query }) => billing.listInvoices(ctx, principal, query),
+    invoiceCurrent: ({ ctx, principal, query }) => billing.currentInvoice(ctx, principal, query.group),
+    invoiceGet: ({ ctx, principal, params }) => billing.getInvoice(ctx, principal, params.invoiceId),
+    invoiceLines: ({ ctx, principal, params, query }) =>
+      billing.invoiceLines(ctx, principal, params.invoiceId, query),
+    invoiceAdjustTerminate: ({ ctx, principal, params, body }) =>
+      billing.adjustTerminate(ctx, principal, params.invoiceId, body),
+    invoiceAdjustAdd: ({ ctx, principal, params, body }) =>
+      billing.adjustAdd(ctx, principal, params.invoiceId, body),
+    amountDueRequest: ({ ctx, principal, params, body }) =>
+      billing.requestAmountDue(ctx, principal, params.invoiceId, body),
+    billingPreferencesShow: ({ ctx, principal, params }) =>
+      billing.showPreferences(ctx, principal, params.groupNumber),
+    billingPreferencesUpdate: ({ ctx, principal, params, body }) =>
+      billing.updatePreferences(ctx, principal, params.groupNumber, body),
   };
 }

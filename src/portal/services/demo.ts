@@ -1,5 +1,6 @@
 import type { PortalContext } from "../context.js";
 import { seedId } from "../ids.js";
+import { seedDemoInvoice } from "./billing.js";
 import { seedDemoMembers } from "./demo-members.js";
 
 /**
@@ -291,6 +292,8 @@ export async function seedDemo(ctx: PortalContext): Promise<void> {
       ctx.clock.now(),
     );
   });
+  // The demo's one issued invoice: G1000001's for the latest billing cycle (its own transaction).
+  await seedDemoInvoice(ctx, demoIds.group("G1000001"));
 }
 
 /** The primary administrator's ID while they have not registered yet (the portal prints a key for them). */
