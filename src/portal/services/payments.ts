@@ -743,8 +743,16 @@ const notIn = (s: ScheduleRow, allowed: ScheduleRow["status"][], verb: string) =
     throw new AppError(409, "conflict", `schedule ${s.id} is ${s.status}; it cannot be ${verb}`);
 };
 
-function nextFor(start: string, end: string | null, day: number, today: string) {
-  const from = start > today ? start : today;
+function nextFor(
+  s: Pick<ScheduleRow, "last_run_date">,
+  start: string,
+  end: string | null,
+  day: number,
+  today: string,
+) {
+  // Never the day it already ran on: from the later of the start, today and the day after the last run.
+  const afterLast = s.last_run_date ? addDays(s.last_run_date, 1) : start;
+  const from = [start, today, afterLast].sort().at(-1)!;
   const next = nextRunOnOrAfter(from, day);
   return end && next > end ? null : next;
 }
@@ -767,7 +775,7 @@ export function updateSchedule(
       ? JSON.stringify(await storedAllocations(tx, s.group_id, input.allocations, problems))
       : s.allocations;
     problems.throwIfAny();
-    const next = nextFor(start, end, day, today);
+    const next = nextFor(s, start, end, day, today);
     return {
       day_of_month: day,
       start_date: start,
@@ -789,7 +797,7 @@ export function pauseSchedule(ctx: PortalContext, principal: Principal, id: stri
 export function resumeSchedule(ctx: PortalContext, principal: Principal, id: string) {
   return changeSchedule(ctx, principal, id, "resumed", (s, _tx, today) => {
     notIn(s, ["paused"], "resumed");
-    const next = nextFor(s.start_date, s.end_date, s.day_of_month, today);
+    const next = nextFor(s, s.start_date, s.end_date, s.day_of_month, today);
     return next ? { status: "active", next_run_date: next } : { status: "ended", next_run_date: null };
   });
 }
