@@ -41,6 +41,11 @@ export class CliSession {
     this.#store = opts.store;
   }
 
+  /** Where config and local state (the payments journal) live. */
+  get configDir(): string {
+    return this.opts.configDir;
+  }
+
   get envToken(): string | undefined {
     return this.opts.env.HNCTL_TOKEN?.trim() || undefined;
   }

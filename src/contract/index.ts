@@ -7,3 +7,4 @@ export * from "./routes.js";
 export * from "./users.js";
 export * from "./billing.js";
 export * from "./money.js";
+export * from "./payments.js";

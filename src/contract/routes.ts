@@ -6,6 +6,7 @@ import * as users from "./users.js";
 import * as members from "./members.js";
 import * as imports from "./imports.js";
 import * as billing from "./billing.js";
+import * as payments from "./payments.js";
 
 /**
  * Who may call a route:
@@ -24,6 +25,8 @@ export interface RouteDef {
   access: Access;
   /** Exists only when the portal runs with --demo or --sandbox. */
   sandboxOnly?: boolean;
+  /** Moves money: the request must carry an `Idempotency-Key` header (replays answer the stored response). */
+  idempotent?: boolean;
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -635,6 +638,154 @@ export const routes = {
     body: billing.BillingPreferencesUpdate,
     status: 200,
     response: billing.BillingPreferences,
+  }),
+  // ------------------------------------------------------------ payments
+  paymentMethodList: define({
+    method: "GET",
+    path: "/v1/payment-methods",
+    summary: "The bank accounts of the groups you see (account numbers masked: ••••1234)",
+    tags: ["payments"],
+    access: { feature: "billing.view" },
+    query: payments.PaymentMethodListQuery,
+    status: 200,
+    response: payments.PaymentMethodList,
+  }),
+  paymentMethodCreate: define({
+    method: "POST",
+    path: "/v1/payment-methods",
+    summary:
+      "Add a bank account (ABA-checked routing number, account number encrypted at rest) with a nickname",
+    tags: ["payments"],
+    access: { feature: "billing.manage" },
+    body: payments.PaymentMethodCreate,
+    status: 201,
+    response: payments.PaymentMethod,
+  }),
+  paymentMethodUpdate: define({
+    method: "PATCH",
+    path: "/v1/payment-methods/:methodId",
+    summary: "Rename a bank account (its nickname)",
+    tags: ["payments"],
+    access: { feature: "billing.manage" },
+    params: payments.PaymentMethodParams,
+    body: payments.PaymentMethodUpdate,
+    status: 200,
+    response: payments.PaymentMethod,
+  }),
+  paymentMethodRemove: define({
+    method: "DELETE",
+    path: "/v1/payment-methods/:methodId",
+    summary: "Remove a bank account; refused while a scheduled payment or an active schedule uses it",
+    tags: ["payments"],
+    access: { feature: "billing.manage" },
+    params: payments.PaymentMethodParams,
+    status: 200,
+    response: payments.PaymentMethodRemoved,
+  }),
+  paymentCreate: define({
+    method: "POST",
+    path: "/v1/payments",
+    summary:
+      "Pay an invoice today or on a date, split across accounts (one allocation may take the rest). Needs an Idempotency-Key",
+    tags: ["payments"],
+    access: { feature: "billing.pay" },
+    idempotent: true,
+    body: payments.PaymentCreate,
+    status: 201,
+    response: payments.PaymentBatch,
+  }),
+  paymentList: define({
+    method: "GET",
+    path: "/v1/payments",
+    summary: "Payments of the groups you see, newest first",
+    tags: ["payments"],
+    access: { feature: "billing.view" },
+    query: payments.PaymentListQuery,
+    status: 200,
+    response: payments.PaymentList,
+  }),
+  paymentGet: define({
+    method: "GET",
+    path: "/v1/payments/:paymentId",
+    summary: "A payment with its status (and ACH return code and meaning when returned)",
+    tags: ["payments"],
+    access: { feature: "billing.view" },
+    params: payments.PaymentParams,
+    status: 200,
+    response: payments.Payment,
+  }),
+  paymentCancel: define({
+    method: "POST",
+    path: "/v1/payments/:paymentId/cancel",
+    summary: "Cancel a payment; only while it is scheduled",
+    tags: ["payments"],
+    access: { feature: "billing.pay" },
+    params: payments.PaymentParams,
+    status: 200,
+    response: payments.Payment,
+  }),
+  scheduleList: define({
+    method: "GET",
+    path: "/v1/payment-schedules",
+    summary: "Recurring payments of the groups you see",
+    tags: ["payments"],
+    access: { feature: "billing.view" },
+    query: payments.ScheduleListQuery,
+    status: 200,
+    response: payments.ScheduleList,
+  }),
+  scheduleCreate: define({
+    method: "POST",
+    path: "/v1/payment-schedules",
+    summary:
+      "Pay the group's open invoice every month on a day (1-28) with fixed amounts and/or the rest. Needs an Idempotency-Key",
+    tags: ["payments"],
+    access: { feature: "billing.manage" },
+    idempotent: true,
+    body: payments.ScheduleCreate,
+    status: 201,
+    response: payments.Schedule,
+  }),
+  scheduleUpdate: define({
+    method: "PATCH",
+    path: "/v1/payment-schedules/:scheduleId",
+    summary: "Change a schedule's day, allocations, start or end",
+    tags: ["payments"],
+    access: { feature: "billing.manage" },
+    params: payments.ScheduleParams,
+    body: payments.ScheduleUpdate,
+    status: 200,
+    response: payments.Schedule,
+  }),
+  schedulePause: define({
+    method: "POST",
+    path: "/v1/payment-schedules/:scheduleId/pause",
+    summary: "Pause a schedule (no payments until resumed)",
+    tags: ["payments"],
+    access: { feature: "billing.manage" },
+    params: payments.ScheduleParams,
+    status: 200,
+    response: payments.Schedule,
+  }),
+  scheduleResume: define({
+    method: "POST",
+    path: "/v1/payment-schedules/:scheduleId/resume",
+    summary: "Resume a paused schedule from its next day of the month",
+    tags: ["payments"],
+    access: { feature: "billing.manage" },
+    params: payments.ScheduleParams,
+    status: 200,
+    response: payments.Schedule,
+  }),
+  scheduleCancel: define({
+    method: "POST",
+    path: "/v1/payment-schedules/:scheduleId/cancel",
+    summary: "Cancel a schedule for good (payments it already made stay)",
+    tags: ["payments"],
+    access: { feature: "billing.manage" },
+    params: payments.ScheduleParams,
+    status: 200,
+    response: payments.Schedule,
   }),
 } as const satisfies Record<string, RouteDef>;
 

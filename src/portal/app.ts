@@ -209,6 +209,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           query: req.query,
           body: req.body,
           ip: req.ip,
+          idempotencyKey: req.headers["idempotency-key"],
         });
         return reply.code(def.status).send(result);
       },

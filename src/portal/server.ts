@@ -4,6 +4,7 @@ import { OffsetClock } from "./clock.js";
 import { defaultSettings, type PortalContext, type PortalSettings } from "./context.js";
 import { openDatabase } from "./db/index.js";
 import { billingJob } from "./jobs/billing.js";
+import { paymentsJob } from "./jobs/payments.js";
 import { retentionJob } from "./jobs/retention.js";
 import { Scheduler } from "./jobs/scheduler.js";
 import { OutboxMailer, SmtpMailer, type Mailer } from "./mail.js";
@@ -62,7 +63,7 @@ export async function createPortal(opts: PortalOptions): Promise<Portal> {
   for (const userId of await pendingPrimaryAdmins(ctx))
     registrationKeys.push(await issueRegistrationKey(ctx, userId));
 
-  const scheduler = new Scheduler(ctx, [billingJob, retentionJob], (job, err) =>
+  const scheduler = new Scheduler(ctx, [billingJob, paymentsJob, retentionJob], (job, err) =>
     app.log.error({ job, err: { message: (err as Error).message } }, "scheduled job failed"),
   );
   const app = await buildApp({

@@ -37,6 +37,7 @@ interface Request {
   params?: Record<string, string>;
   query?: string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 interface Cell {
   /** Builds the request for this actor (creating fresh objects where a success would change them). */
@@ -133,6 +134,44 @@ function invoiceCells(
   });
   return { own: cell("own"), group: cell("group"), other: cell("other") };
 }
+
+/**
+ * Payment routes on objects of the callers' group (G1000001), another group (G1000002) or another employer.
+ * `view` needs billing.view (G holds it; D is scoped to a location and sees no group's payments), `pay`
+ * billing.pay and `manage` billing.manage (only the administrators hold those).
+ */
+function paymentCells(
+  build: (fx: Fixture, where: "own" | "group" | "other") => Promise<Request> | Request,
+  need: "view" | "pay" | "manage",
+  ok = "200",
+): Partial<Record<Rel, Cell>> {
+  const expect =
+    need === "view"
+      ? {
+          own: `${ok} ${ok} ${ok} 404 403 401 401`,
+          group: `${ok} ${ok} 404 404 403 401 401`,
+          other: "404 404 404 404 403 401 401",
+        }
+      : {
+          own: `${ok} ${ok} 403 403 403 401 401`,
+          group: `${ok} ${ok} 403 403 403 401 401`,
+          other: "404 404 403 403 403 401 401",
+        };
+  const cell = (where: "own" | "group" | "other"): Cell => ({
+    request: (fx) => build(fx, where),
+    expect: expect[where],
+  });
+  return { own: cell("own"), group: cell("group"), other: cell("other") };
+}
+
+const GROUP_OF = { own: "G1000001", group: "G1000002", other: "G2000001" } as const;
+const payBody = (fx: Fixture, where: "own" | "group" | "other") => ({
+  body: {
+    invoiceId: fx.invoices[where],
+    allocations: [{ method: fx.methods[where], amountCents: 1 }],
+  },
+  headers: { "idempotency-key": fx.unique("matrix-key") },
+});
 
 // ---------------------------------------------------------------- the table
 const matrix: Record<RouteName, Partial<Record<Rel, Cell>>> = {
@@ -485,6 +524,73 @@ const matrix: Record<RouteName, Partial<Record<Rel, Cell>>> = {
     },
   },
 
+  paymentMethodList: {
+    "-": { request: () => ({}), expect: "200 200 200 200 403 401 401" },
+    ...paymentCells((_fx, where) => ({ query: `group=${GROUP_OF[where]}` }), "view"),
+  },
+  paymentMethodCreate: paymentCells(
+    (fx, where) => ({
+      body: {
+        group: GROUP_OF[where],
+        nickname: fx.unique("acct"),
+        routingNumber: "011000015",
+        accountNumber: String(10_000_000 + Number(fx.unique("n").slice(2))),
+        type: "checking",
+      },
+    }),
+    "manage",
+    "201",
+  ),
+  paymentMethodUpdate: paymentCells(
+    async (fx, where) => ({
+      params: { methodId: await fx.newMethod(where) },
+      body: { nickname: fx.unique("renamed") },
+    }),
+    "manage",
+  ),
+  paymentMethodRemove: paymentCells(
+    async (fx, where) => ({ params: { methodId: await fx.newMethod(where) } }),
+    "manage",
+  ),
+  paymentCreate: paymentCells(payBody, "pay", "201"),
+  paymentList: {
+    "-": { request: () => ({}), expect: "200 200 200 200 403 401 401" },
+    ...paymentCells((_fx, where) => ({ query: `group=${GROUP_OF[where]}` }), "view"),
+  },
+  paymentGet: paymentCells((fx, where) => ({ params: { paymentId: fx.payments[where] } }), "view"),
+  paymentCancel: paymentCells(
+    async (fx, where) => ({ params: { paymentId: await fx.newPayment(where) } }),
+    "pay",
+  ),
+  scheduleList: {
+    "-": { request: () => ({}), expect: "200 200 200 200 403 401 401" },
+    ...paymentCells((_fx, where) => ({ query: `group=${GROUP_OF[where]}` }), "view"),
+  },
+  scheduleCreate: paymentCells(
+    (fx, where) => ({
+      body: { group: GROUP_OF[where], dayOfMonth: 5, allocations: [{ method: fx.methods[where] }] },
+      headers: { "idempotency-key": fx.unique("matrix-key") },
+    }),
+    "manage",
+    "201",
+  ),
+  scheduleUpdate: paymentCells(
+    async (fx, where) => ({ params: { scheduleId: await fx.newSchedule(where) }, body: { dayOfMonth: 9 } }),
+    "manage",
+  ),
+  schedulePause: paymentCells(
+    async (fx, where) => ({ params: { scheduleId: await fx.newSchedule(where) } }),
+    "manage",
+  ),
+  scheduleResume: paymentCells(
+    async (fx, where) => ({ params: { scheduleId: await fx.newSchedule(where, true) } }),
+    "manage",
+  ),
+  scheduleCancel: paymentCells(
+    async (fx, where) => ({ params: { scheduleId: await fx.newSchedule(where) } }),
+    "manage",
+  ),
+
   outbox: { "-": { request: () => ({ query: "last=true" }), expect: "200 200 200 200 200 200 200" } },
   clockShow: { "-": { request: () => ({}), expect: "200 200 200 200 200 200 200" } },
   clockAdvance: { "-": { request: () => ({ body: { by: "1m" } }), expect: "200 200 200 200 200 200 200" } },
@@ -527,6 +633,12 @@ interface Fixture {
   newMember(where: "own" | "group" | "other", state: "active" | "cancelled"): Promise<FreshMember>;
   /** An import job created by the actor (the primary's for actors who cannot create one). */
   newJob(actor: Actor): Promise<string>;
+  /** A nickname on file in each place, a payment made in each, and fresh ones for cells that change them. */
+  methods: Record<"own" | "group" | "other", string>;
+  payments: Record<"own" | "group" | "other", string>;
+  newMethod(where: "own" | "group" | "other"): Promise<string>;
+  newPayment(where: "own" | "group" | "other"): Promise<string>;
+  newSchedule(where: "own" | "group" | "other", paused?: boolean): Promise<string>;
 }
 interface FreshMember {
   id: string;
@@ -791,6 +903,32 @@ beforeAll(async () => {
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       return res.body.id as string;
     },
+    methods: { own: "", group: "", other: "" },
+    payments: { own: "", group: "", other: "" },
+    newMethod: async (where) => (await addMethod(where)).id,
+    newPayment: async (where) => {
+      const res = await portal.call("POST", "/v1/payments", {
+        token: where === "other" ? otherToken : primaryToken,
+        headers: { "idempotency-key": `matrix-pay-${++counter}` },
+        body: { invoiceId: f.invoices[where], allocations: [{ method: f.methods[where], amountCents: 1 }] },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.payments[0].id as string;
+    },
+    newSchedule: async (where, paused = false) => {
+      const token = where === "other" ? otherToken : primaryToken;
+      const res = await portal.call("POST", "/v1/payment-schedules", {
+        token,
+        headers: { "idempotency-key": `matrix-sched-${++counter}` },
+        body: { group: GROUP_OF[where], dayOfMonth: 3, allocations: [{ method: f.methods[where] }] },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      if (paused) {
+        const p = await portal.call("POST", `/v1/payment-schedules/${res.body.id}/pause`, { token });
+        expect(p.status, JSON.stringify(p.body)).toBe(200);
+      }
+      return res.body.id as string;
+    },
     newTokenFor: async (owner) =>
       (
         await createApiToken(portal.ctx, f.userIds[owner], {
@@ -800,6 +938,30 @@ beforeAll(async () => {
         })
       ).id,
   };
+  async function addMethod(where: "own" | "group" | "other") {
+    const res = await portal.call("POST", "/v1/payment-methods", {
+      token: where === "other" ? otherToken : primaryToken,
+      body: {
+        group: GROUP_OF[where],
+        nickname: `m${++counter}`,
+        routingNumber: "011000015",
+        accountNumber: String(20_000_000 + counter),
+        type: "checking",
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body as { id: string; nickname: string };
+  }
+  // Invoices of groups without members owe nothing; give them something to pay.
+  await db
+    .updateTable("invoices")
+    .set({ amount_due_cents: 1_000_000 })
+    .where("amount_due_cents", "<=", 0)
+    .execute();
+  for (const where of ["own", "group", "other"] as const) {
+    f.methods[where] = (await addMethod(where)).nickname;
+    f.payments[where] = await f.newPayment(where);
+  }
 });
 afterAll(async () => {
   await portal?.dispose();
@@ -847,7 +1009,7 @@ function urlFor(name: RouteName, req: Request): string {
 }
 
 const FORBIDDEN_KEYS =
-  /"(password|passwordHash|password_hash|tokenHash|token_hash|keyHash|key_hash|ssnEncrypted|ssn_encrypted|ssnHmac|ssn_hmac)"/;
+  /"(password|passwordHash|password_hash|tokenHash|token_hash|keyHash|key_hash|ssnEncrypted|ssn_encrypted|ssnHmac|ssn_hmac|accountNumber|account_encrypted|account_hmac)"/;
 
 describe("authorization matrix", () => {
   const cases = Object.entries(matrix).flatMap(([name, rels]) =>
@@ -868,7 +1030,11 @@ describe("authorization matrix", () => {
     const req = await cell.request(f, actor);
     const before = await snapshot();
     const def = routes[name];
-    const res = await portal.call(def.method, urlFor(name, req), { body: req.body, token: f.tokens[actor] });
+    const res = await portal.call(def.method, urlFor(name, req), {
+      body: req.body,
+      token: f.tokens[actor],
+      headers: req.headers,
+    });
     const effective =
       cell.perOperation && res.status === 200 ? (res.body.results[0].error?.status ?? 200) : res.status;
     expect(effective, JSON.stringify(res.body)).toBe(status);

@@ -13,8 +13,9 @@ import type { Database } from "./schema.js";
 import * as m0001 from "./migrations/0001_foundation.js";
 import * as m0002 from "./migrations/0002_enrollment.js";
 import * as m0003 from "./migrations/0003_access.js";
-import * as m0005 from "./migrations/0005_import.js";
 import * as m0004 from "./migrations/0004_billing.js";
+import * as m0005 from "./migrations/0005_import.js";
+import * as m0006 from "./migrations/0006_payments.js";
 
 export type { Database } from "./schema.js";
 export type Db = Kysely<Database>;
@@ -25,8 +26,9 @@ const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
   "0002_enrollment": m0002,
   "0003_access": m0003,
-  "0005_import": m0005,
   "0004_billing": m0004,
+  "0005_import": m0005,
+  "0006_payments": m0006,
 };
 
 /** Write transactions take the write lock up front (BEGIN IMMEDIATE) so they never fail half-way on SQLITE_BUSY. */

@@ -292,4 +292,60 @@ export interface Database {
     created_at: string;
     verified_at: string | null;
   };
+  payment_methods: {
+    id: string;
+    employer_id: string;
+    group_id: string;
+    nickname: string;
+    routing_number: string;
+    account_encrypted: string;
+    account_hmac: string;
+    account_last4: string;
+    type: "checking" | "savings";
+    created_by: string;
+    created_at: string;
+    removed_at: string | null;
+  };
+  payment_schedules: {
+    id: string;
+    employer_id: string;
+    group_id: string;
+    day_of_month: number;
+    /** JSON: [{methodId, amountCents|null}] */
+    allocations: string;
+    start_date: string;
+    end_date: string | null;
+    status: "active" | "paused" | "cancelled" | "ended";
+    next_run_date: string | null;
+    last_run_date: string | null;
+    created_by: string;
+    created_at: string;
+  };
+  payments: {
+    id: string;
+    batch_id: string;
+    employer_id: string;
+    group_id: string;
+    invoice_id: string;
+    method_id: string;
+    amount_cents: number;
+    pay_date: string;
+    status: "scheduled" | "processing" | "settled" | "returned" | "cancelled";
+    settle_date: string | null;
+    return_code: string | null;
+    schedule_id: string | null;
+    created_by: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  idempotency_keys: {
+    user_id: string;
+    key: string;
+    route: string;
+    request_hash: string;
+    state: "in_progress" | "done";
+    response_status: number | null;
+    response_body: string | null;
+    created_at: string;
+  };
 }

@@ -12,6 +12,7 @@ import * as termination from "../services/termination.js";
 import { startCobra } from "../services/cobra.js";
 import * as imports from "../services/imports.js";
 import * as billing from "../services/billing.js";
+import * as payments from "../services/payments.js";
 import type { Handlers } from "./types.js";
 
 /** HTTP ↔ services. Rules live in the services; this only passes the parsed input and the caller along. */
@@ -99,5 +100,27 @@ export function createHandlers(deps: {
       billing.showPreferences(ctx, principal, params.groupNumber),
     billingPreferencesUpdate: ({ ctx, principal, params, body }) =>
       billing.updatePreferences(ctx, principal, params.groupNumber, body),
+
+    paymentMethodList: ({ ctx, principal, query }) => payments.listMethods(ctx, principal, query),
+    paymentMethodCreate: ({ ctx, principal, body }) => payments.addMethod(ctx, principal, body),
+    paymentMethodUpdate: ({ ctx, principal, params, body }) =>
+      payments.renameMethod(ctx, principal, params.methodId, body),
+    paymentMethodRemove: ({ ctx, principal, params }) =>
+      payments.removeMethod(ctx, principal, params.methodId),
+    paymentCreate: ({ ctx, principal, body, idempotencyKey }) =>
+      payments.createPayment(ctx, principal, idempotencyKey, body),
+    paymentList: ({ ctx, principal, query }) => payments.listPayments(ctx, principal, query),
+    paymentGet: ({ ctx, principal, params }) => payments.getPayment(ctx, principal, params.paymentId),
+    paymentCancel: ({ ctx, principal, params }) => payments.cancelPayment(ctx, principal, params.paymentId),
+    scheduleList: ({ ctx, principal, query }) => payments.listSchedules(ctx, principal, query),
+    scheduleCreate: ({ ctx, principal, body, idempotencyKey }) =>
+      payments.createSchedule(ctx, principal, idempotencyKey, body),
+    scheduleUpdate: ({ ctx, principal, params, body }) =>
+      payments.updateSchedule(ctx, principal, params.scheduleId, body),
+    schedulePause: ({ ctx, principal, params }) => payments.pauseSchedule(ctx, principal, params.scheduleId),
+    scheduleResume: ({ ctx, principal, params }) =>
+      payments.resumeSchedule(ctx, principal, params.scheduleId),
+    scheduleCancel: ({ ctx, principal, params }) =>
+      payments.cancelSchedule(ctx, principal, params.scheduleId),
   };
 }

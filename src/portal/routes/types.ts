@@ -10,6 +10,8 @@ export type Handler<N extends RouteName> = (call: {
   query: RouteParsed<N>["query"];
   body: RouteParsed<N>["body"];
   ip: string;
+  /** The `Idempotency-Key` header, for money-moving routes. */
+  idempotencyKey: string | string[] | undefined;
 }) => Promise<RouteOutput<N>>;
 
 /** Every route of the contract must have a handler: the type makes a missing one a compile error. */
