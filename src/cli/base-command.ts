@@ -47,6 +47,9 @@ export abstract class BaseCommand extends Command {
     }),
   };
 
+  /** Body fields of the portal's contract → the flags that set them, for error hints. */
+  static fieldFlags: Record<string, string> = {};
+
   /** Tests running commands in-process may inject a credential store. */
   static credentialStoreOverride: CredentialStore | undefined;
 
@@ -100,7 +103,17 @@ export abstract class BaseCommand extends Command {
               : err.status >= 500
                 ? "the portal logged the error; try again, and report it if it persists"
                 : undefined;
-      return new CliError(message, exit, err.code, hint, err.details);
+      // Point at the flag the user typed when the portal names a body field (`effectiveDate` → --effective).
+      const fieldFlags = (this.constructor as typeof BaseCommand).fieldFlags;
+      const flagsNamed = [
+        ...new Set(
+          (err.details ?? [])
+            .map((d) => fieldFlags[d.path] ?? fieldFlags[d.path.split(".").at(-1)!])
+            .filter(Boolean),
+        ),
+      ];
+      const flagHint = flagsNamed.length ? `check ${flagsNamed.join(", ")}` : undefined;
+      return new CliError(message, exit, err.code, hint ?? flagHint, err.details);
     }
     if (err instanceof NetworkError) {
       const source = this.#session ? ` (URL from ${this.#session.apiUrlSource})` : "";

@@ -14,7 +14,8 @@ export interface HttpRequest {
   json?: unknown;
   /** Per attempt, from sending to the end of the response body. */
   timeoutMs: number;
-  agent?: Http.Agent;
+  /** Proxy URL for this request (see proxy.ts for which one applies). */
+  proxy?: string;
 }
 
 export interface HttpResponse {
@@ -45,18 +46,43 @@ const RETRY_ERROR_CODES = new Set([
 ]);
 
 /** One attempt. Rejects with the socket error (its `code` set); nothing here keeps the request headers. */
-function once(req: HttpRequest): Promise<HttpResponse> {
-  const mod: typeof Http = req.url.protocol === "https:" ? require("node:https") : require("node:http");
+async function once(req: HttpRequest): Promise<HttpResponse> {
+  const https = req.url.protocol === "https:";
+  const mod: typeof Http = https ? require("node:https") : require("node:http");
   const body = req.json === undefined ? undefined : JSON.stringify(req.json);
-  const headers = body
-    ? {
-        ...req.headers,
-        "content-type": "application/json",
-        "content-length": String(Buffer.byteLength(body)),
-      }
-    : req.headers;
+  const headers: Record<string, string> = { ...req.headers };
+  if (body) {
+    headers["content-type"] = "application/json";
+    headers["content-length"] = String(Buffer.byteLength(body));
+  }
+  let options: Http.RequestOptions = {
+    protocol: req.url.protocol,
+    hostname: req.url.hostname.replace(/^\[|\]$/g, ""),
+    port: req.url.port,
+    path: req.url.pathname + req.url.search,
+  };
+  if (req.proxy && https) {
+    // https through a proxy: a CONNECT tunnel (hpagent), TLS end to end with the portal.
+    const { HttpsProxyAgent } = await import("hpagent");
+    options.agent = new HttpsProxyAgent({ proxy: req.proxy, keepAlive: false });
+  } else if (req.proxy) {
+    // Plain http through a proxy: the request goes to the proxy with the absolute URL, as proxies
+    // expect (hpagent would open a CONNECT tunnel, which many proxies allow only to port 443).
+    const proxy = new URL(req.proxy);
+    if (proxy.username) {
+      const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+      headers["proxy-authorization"] = `Basic ${Buffer.from(credentials).toString("base64")}`;
+    }
+    headers.host = req.url.host;
+    options = {
+      protocol: "http:",
+      hostname: proxy.hostname.replace(/^\[|\]$/g, ""),
+      port: proxy.port || 80,
+      path: req.url.href,
+    };
+  }
   return new Promise((resolve, reject) => {
-    const request = mod.request(req.url, { method: req.method, headers, agent: req.agent }, (res) => {
+    const request = mod.request({ ...options, method: req.method, headers }, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (text += chunk));

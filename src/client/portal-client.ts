@@ -107,7 +107,7 @@ export class PortalClient {
           },
           json: body,
           timeoutMs,
-          agent: proxy ? await proxyAgent(url, proxy) : undefined,
+          proxy,
         },
         {
           retries: retryable ? (this.opts.retries ?? 2) : 0,
@@ -127,13 +127,6 @@ export class PortalClient {
       throw toNetworkError(err, url, timeoutMs);
     }
   }
-}
-
-/** hpagent: the agent class follows the target's scheme (it would tunnel plain http through CONNECT too). */
-async function proxyAgent(target: URL, proxy: string) {
-  const { HttpProxyAgent, HttpsProxyAgent } = await import("hpagent");
-  const common = { proxy, keepAlive: false };
-  return target.protocol === "https:" ? new HttpsProxyAgent(common) : new HttpProxyAgent(common);
 }
 
 function parseJson(text: string): unknown {
