@@ -9,7 +9,7 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { ErrorBody, type ErrorCode, type ErrorDetail } from "../contract/errors.js";
-import { routes, type RouteDef, type RouteName } from "../contract/routes.js";
+import { routes, type RawFile, type RouteDef, type RouteName } from "../contract/routes.js";
 import { CONTRACT_HASH } from "../contract/route-index.js";
 import type { PortalContext } from "./context.js";
 import { AppError } from "./errors.js";
@@ -209,6 +209,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           body: req.body,
           ip: req.ip,
         });
+        if (def.raw) {
+          const file = result as RawFile;
+          reply.headers({ ...file.headers, "content-type": file.contentType, "content-length": file.size });
+          return reply.code(def.status).send(file.stream);
+        }
         return reply.code(def.status).send(result);
       },
     });

@@ -14,6 +14,7 @@ import * as m0001 from "./migrations/0001_foundation.js";
 import * as m0002 from "./migrations/0002_enrollment.js";
 import * as m0003 from "./migrations/0003_access.js";
 import * as m0004 from "./migrations/0004_billing.js";
+import * as m0005 from "./migrations/0005_reports.js";
 
 export type { Database } from "./schema.js";
 export type Db = Kysely<Database>;
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   "0002_enrollment": m0002,
   "0003_access": m0003,
   "0004_billing": m0004,
+  "0005_reports": m0005,
 };
 
 /** Write transactions take the write lock up front (BEGIN IMMEDIATE) so they never fail half-way on SQLITE_BUSY. */

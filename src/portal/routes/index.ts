@@ -11,6 +11,8 @@ import * as enrollment from "../services/enrollment.js";
 import * as termination from "../services/termination.js";
 import { startCobra } from "../services/cobra.js";
 import * as billing from "../services/billing.js";
+import * as reports from "../services/reports.js";
+import type { ReportWorker } from "../jobs/report-worker.js";
 import type { Handlers } from "./types.js";
 
 /** HTTP ↔ services. Rules live in the services; this only passes the parsed input and the caller along. */
@@ -18,6 +20,7 @@ export function createHandlers(deps: {
   version: string;
   clock: OffsetClock;
   scheduler: Scheduler;
+  reports: ReportWorker;
 }): Handlers {
   return {
     health: async ({ ctx }) => ({ status: "ok", version: deps.version, sandbox: ctx.settings.sandbox }),
@@ -90,5 +93,21 @@ export function createHandlers(deps: {
       billing.showPreferences(ctx, principal, params.groupNumber),
     billingPreferencesUpdate: ({ ctx, principal, params, body }) =>
       billing.updatePreferences(ctx, principal, params.groupNumber, body),
+
+    reportTypes: () => reports.listTypes(),
+    reportRequest: async ({ ctx, principal, body }) => {
+      const report = await reports.requestReport(ctx, principal, body);
+      deps.reports.kick();
+      return report;
+    },
+    reportList: ({ ctx, principal, query }) => reports.listReports(ctx, principal, query),
+    reportGet: ({ ctx, principal, params }) => reports.getReport(ctx, principal, params.reportId),
+    reportDownload: ({ ctx, principal, params }) => reports.downloadReport(ctx, principal, params.reportId),
+    reportScheduleCreate: ({ ctx, principal, body }) => reports.createSchedule(ctx, principal, body),
+    reportScheduleList: ({ ctx, principal }) => reports.listSchedules(ctx, principal),
+    reportScheduleUpdate: ({ ctx, principal, params, body }) =>
+      reports.updateSchedule(ctx, principal, params.schedule, body),
+    reportScheduleDelete: ({ ctx, principal, params }) =>
+      reports.deleteSchedule(ctx, principal, params.schedule),
   };
 }
