@@ -362,7 +362,7 @@ export async function downloadReport(
     objectId: row.id,
   });
   return {
-    stream: createReadStream(file),
+    stream: createReadStream(file, { highWaterMark: 1024 * 1024 }),
     size,
     contentType: CONTENT_TYPES[row.format as keyof typeof CONTENT_TYPES],
     headers: {
