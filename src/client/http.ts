@@ -160,3 +160,53 @@ export async function httpRequest(req: HttpRequest, policy: RetryPolicy): Promis
     throw err;
   }
 }
+
+/**
+ * One GET whose body is not read here: the response stream is handed over (file downloads). No retries:
+ * the caller decides, since part of the body may already have been written somewhere.
+ */
+export async function httpStream(
+  req: Omit<HttpRequest, "json">,
+): Promise<{ status: number; headers: Http.IncomingHttpHeaders; body: Http.IncomingMessage }> {
+  const https = req.url.protocol === "https:";
+  const mod: typeof Http = https ? require("node:https") : require("node:http");
+  const headers: Record<string, string> = { ...req.headers };
+  let options: Http.RequestOptions = {
+    protocol: req.url.protocol,
+    hostname: req.url.hostname.replace(/^\[|\]$/g, ""),
+    port: req.url.port,
+    path: req.url.pathname + req.url.search,
+  };
+  if (req.proxy && https) {
+    const { HttpsProxyAgent } = await import("hpagent");
+    options.agent = new HttpsProxyAgent({ proxy: req.proxy, keepAlive: false });
+  } else if (req.proxy) {
+    const proxy = new URL(req.proxy);
+    if (proxy.username) {
+      const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+      headers["proxy-authorization"] = `Basic ${Buffer.from(credentials).toString("base64")}`;
+    }
+    headers.host = req.url.host;
+    options = {
+      protocol: "http:",
+      hostname: proxy.hostname.replace(/^\[|\]$/g, ""),
+      port: proxy.port || 80,
+      path: req.url.href,
+    };
+  }
+  return new Promise((resolve, reject) => {
+    const request = mod.request({ ...options, method: req.method, headers }, (res) => {
+      res.setTimeout(req.timeoutMs, () =>
+        res.destroy(Object.assign(new Error(`timed out after ${req.timeoutMs} ms`), { code: "ETIMEDOUT" })),
+      );
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
+    });
+    request.setTimeout(req.timeoutMs, () =>
+      request.destroy(Object.assign(new Error(`timed out after ${req.timeoutMs} ms`), { code: "ETIMEDOUT" })),
+    );
+    request.on("error", (err) =>
+      reject(Object.assign(new Error((err as Error).message), { code: (err as { code?: string }).code })),
+    );
+    request.end();
+  });
+}

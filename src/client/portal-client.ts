@@ -3,7 +3,7 @@ import type { ErrorDetail } from "../contract/errors.js";
 import { CONTRACT_HASH, routeIndex } from "../contract/route-index.js";
 import type { RouteInput, RouteName, RouteOutput } from "../contract/routes.js";
 import { ApiError, NetworkError } from "./errors.js";
-import { httpRequest } from "./http.js";
+import { httpRequest, httpStream } from "./http.js";
 import { proxyFor } from "./proxy.js";
 
 /** Supplies the bearer token and, for sessions, refreshes it once when the portal says it expired. */
@@ -91,6 +91,54 @@ export class PortalClient {
   /** Closes kept-alive connections so the process can exit. */
   close(): void {
     this.#agent?.destroy();
+  }
+
+  /**
+   * A `raw` route (a file download): resolves with the response body as a stream, its size and headers.
+   * Errors are read and thrown as ApiError like `call`. A 401 refreshes the session once.
+   */
+  async stream<N extends RouteName>(
+    name: N,
+    input: Partial<RouteInput<N>> = {},
+  ): Promise<{
+    size: number | undefined;
+    headers: Record<string, string | string[] | undefined>;
+    body: NodeJS.ReadableStream;
+  }> {
+    const route = routeIndex[name];
+    const url = this.urlFor(route.path, input.params as Record<string, string> | undefined);
+    const open = async () => {
+      const token = await this.opts.tokens?.token();
+      const timeoutMs = this.opts.timeoutMs ?? 30_000;
+      try {
+        return await httpStream({
+          method: route.method,
+          url,
+          headers: {
+            accept: "*/*",
+            "user-agent": this.opts.userAgent ?? "hnctl",
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          timeoutMs,
+          proxy: proxyFor(url, this.opts.env ?? process.env),
+        });
+      } catch (err) {
+        throw toNetworkError(err, url, timeoutMs);
+      }
+    };
+    const readText = async (body: NodeJS.ReadableStream) => {
+      let text = "";
+      for await (const chunk of body) text += String(chunk);
+      return text;
+    };
+    let res = await open();
+    if (res.status === 401 && this.opts.tokens?.refreshAfterUnauthorized) {
+      await readText(res.body);
+      if (await this.opts.tokens.refreshAfterUnauthorized()) res = await open();
+    }
+    if (res.status >= 400) throw toApiError(res.status, await readText(res.body), undefined);
+    const length = Number(res.headers["content-length"]);
+    return { size: Number.isFinite(length) ? length : undefined, headers: res.headers, body: res.body };
   }
 
   private urlFor(path: string, params?: Record<string, string>, query?: Record<string, unknown>): URL {

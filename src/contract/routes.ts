@@ -7,6 +7,7 @@ import * as members from "./members.js";
 import * as imports from "./imports.js";
 import * as billing from "./billing.js";
 import * as payments from "./payments.js";
+import * as reports from "./reports.js";
 
 /**
  * Who may call a route:
@@ -34,6 +35,19 @@ export interface RouteDef {
   bodyLimit?: number;
   status: 200 | 201 | 202 | 204;
   response: z.ZodType;
+  /**
+   * The success response is a file streamed as is (not JSON): the handler returns a `RawFile`. Errors
+   * keep the JSON error shape.
+   */
+  raw?: boolean;
+}
+
+/** What a `raw` route's handler returns: the bytes to stream and how to describe them. */
+export interface RawFile {
+  stream: NodeJS.ReadableStream;
+  size: number;
+  contentType: string;
+  headers: Record<string, string>;
 }
 
 const define = <const R extends RouteDef>(r: R): R => r;
@@ -787,6 +801,96 @@ export const routes = {
     status: 200,
     response: payments.Schedule,
   }),
+  reportTypes: define({
+    method: "GET",
+    path: "/v1/reports/types",
+    summary: "The report catalogue: each type's period, filters and columns",
+    tags: ["reports"],
+    access: { feature: "reports.run" },
+    status: 200,
+    response: reports.ReportTypeList,
+  }),
+  reportRequest: define({
+    method: "POST",
+    path: "/v1/reports",
+    summary: "Request a report; it runs in the background (queued → running → ready | failed)",
+    tags: ["reports"],
+    access: { feature: "reports.run" },
+    body: reports.ReportRequest,
+    status: 202,
+    response: reports.Report,
+  }),
+  reportList: define({
+    method: "GET",
+    path: "/v1/reports",
+    summary: "The caller's reports, newest first",
+    tags: ["reports"],
+    access: { feature: "reports.run" },
+    query: reports.ReportListQuery,
+    status: 200,
+    response: reports.ReportList,
+  }),
+  reportGet: define({
+    method: "GET",
+    path: "/v1/reports/:reportId",
+    summary: "One of the caller's reports: status, size, row count, expiry",
+    tags: ["reports"],
+    access: { feature: "reports.run" },
+    params: reports.ReportParams,
+    status: 200,
+    response: reports.Report,
+  }),
+  reportDownload: define({
+    method: "GET",
+    path: "/v1/reports/:reportId/file",
+    summary: "Download a ready report (size in content-length, SHA-256 in x-report-sha256)",
+    tags: ["reports"],
+    access: { feature: "reports.run" },
+    params: reports.ReportParams,
+    status: 200,
+    response: reports.ReportFile,
+    raw: true,
+  }),
+  reportScheduleCreate: define({
+    method: "POST",
+    path: "/v1/report-schedules",
+    summary: "Create a recurring report (monthly on day N or weekly on a weekday)",
+    tags: ["reports"],
+    access: { feature: "reports.run" },
+    body: reports.ScheduleCreate,
+    status: 201,
+    response: reports.Schedule,
+  }),
+  reportScheduleList: define({
+    method: "GET",
+    path: "/v1/report-schedules",
+    summary: "The caller's recurring reports",
+    tags: ["reports"],
+    access: { feature: "reports.run" },
+    status: 200,
+    response: reports.ScheduleList,
+  }),
+  reportScheduleUpdate: define({
+    method: "PATCH",
+    path: "/v1/report-schedules/:schedule",
+    summary: "Change any criterion of a recurring report",
+    tags: ["reports"],
+    access: { feature: "reports.run" },
+    params: reports.ScheduleParams,
+    body: reports.ScheduleUpdate,
+    status: 200,
+    response: reports.Schedule,
+  }),
+  reportScheduleDelete: define({
+    method: "DELETE",
+    path: "/v1/report-schedules/:schedule",
+    summary: "Delete a recurring report (reports it already made stay until they expire)",
+    tags: ["reports"],
+    access: { feature: "reports.run" },
+    params: reports.ScheduleParams,
+    status: 200,
+    response: reports.ScheduleDeleted,
+  }),
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;
@@ -807,4 +911,6 @@ export type RouteParsed<N extends RouteName> = {
   query: Out<Routes[N] extends { query: infer Q } ? Q : undefined>;
   body: Out<Routes[N] extends { body: infer B } ? B : undefined>;
 };
-export type RouteOutput<N extends RouteName> = z.output<Routes[N]["response"]>;
+export type RouteOutput<N extends RouteName> = Routes[N] extends { raw: true }
+  ? RawFile
+  : z.output<Routes[N]["response"]>;

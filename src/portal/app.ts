@@ -9,7 +9,7 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { ErrorBody, type ErrorCode, type ErrorDetail } from "../contract/errors.js";
-import { routes, type RouteDef, type RouteName } from "../contract/routes.js";
+import { routes, type RawFile, type RouteDef, type RouteName } from "../contract/routes.js";
 import { CONTRACT_HASH } from "../contract/route-index.js";
 import type { PortalContext } from "./context.js";
 import { AppError } from "./errors.js";
@@ -211,6 +211,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           ip: req.ip,
           idempotencyKey: req.headers["idempotency-key"],
         });
+        if (def.raw) {
+          const file = result as RawFile;
+          reply.headers({ ...file.headers, "content-type": file.contentType, "content-length": file.size });
+          return reply.code(def.status).send(file.stream);
+        }
         return reply.code(def.status).send(result);
       },
     });

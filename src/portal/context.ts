@@ -11,6 +11,8 @@ export interface PortalContext {
   /** Encrypts SSNs at rest and hashes them for exact search. */
   pii: PiiVault;
   settings: PortalSettings;
+  /** Where report files live (`<db>.reports/`, mode 0700), and the database file the report worker reads. */
+  files: { reportsDir: string; dbFile: string };
 }
 
 export interface PortalSettings {

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
 import { OffsetClock } from "./clock.js";
@@ -6,6 +9,8 @@ import { openDatabase } from "./db/index.js";
 import { billingJob } from "./jobs/billing.js";
 import { paymentsJob } from "./jobs/payments.js";
 import { retentionJob } from "./jobs/retention.js";
+import { ReportWorker } from "./jobs/report-worker.js";
+import { reportsJob } from "./jobs/reports.js";
 import { Scheduler } from "./jobs/scheduler.js";
 import { OutboxMailer, SmtpMailer, type Mailer } from "./mail.js";
 import { loadPiiKey, PiiVault } from "./pii.js";
@@ -40,6 +45,8 @@ export interface Portal {
   ctx: PortalContext;
   clock: OffsetClock;
   scheduler: Scheduler;
+  /** Runs queued reports in the background. */
+  reports: ReportWorker;
   /** Registration keys issued at start for primary administrators who have not registered. */
   registrationKeys: string[];
   close(): Promise<void>;
@@ -52,7 +59,18 @@ export async function createPortal(opts: PortalOptions): Promise<Portal> {
   const clock = new OffsetClock();
   const sandbox = Boolean(opts.demo || opts.sandbox);
   const settings: PortalSettings = { ...defaultSettings, ...opts.settings, sandbox };
-  const ctx: PortalContext = { db, clock, settings, pii, mailer: undefined as unknown as Mailer };
+  // Report files hold PHI: a directory of their own next to the database, readable by the portal only.
+  const reportsDir =
+    opts.dbFile === ":memory:" ? mkdtempSync(join(tmpdir(), "hnctl-reports-")) : `${opts.dbFile}.reports`;
+  mkdirSync(reportsDir, { recursive: true, mode: 0o700 });
+  const ctx: PortalContext = {
+    db,
+    clock,
+    settings,
+    pii,
+    mailer: undefined as unknown as Mailer,
+    files: { reportsDir, dbFile: opts.dbFile },
+  };
   ctx.mailer = opts.smtpUrl
     ? new SmtpMailer(opts.smtpUrl, opts.mailFrom ?? "hnctl portal <no-reply@portal.invalid>", db, clock)
     : new OutboxMailer(db, clock);
@@ -63,13 +81,19 @@ export async function createPortal(opts: PortalOptions): Promise<Portal> {
   for (const userId of await pendingPrimaryAdmins(ctx))
     registrationKeys.push(await issueRegistrationKey(ctx, userId));
 
-  const scheduler = new Scheduler(ctx, [billingJob, paymentsJob, retentionJob], (job, err) =>
-    app.log.error({ job, err: { message: (err as Error).message } }, "scheduled job failed"),
+  const reports = new ReportWorker(ctx, (err) =>
+    app.log.error({ err: { message: (err as Error).message } }, "report worker failed"),
+  );
+  await reports.recover();
+  const scheduler = new Scheduler(
+    ctx,
+    [billingJob, paymentsJob, retentionJob, reportsJob(reports)],
+    (job, err) => app.log.error({ job, err: { message: (err as Error).message } }, "scheduled job failed"),
   );
   const app = await buildApp({
     ctx,
     version: opts.version,
-    handlers: createHandlers({ version: opts.version, clock, scheduler }),
+    handlers: createHandlers({ version: opts.version, clock, scheduler, reports }),
     logger: opts.logger ?? false,
     authRateLimit: opts.authRateLimit,
   });
@@ -79,6 +103,7 @@ export async function createPortal(opts: PortalOptions): Promise<Portal> {
     ctx,
     clock,
     scheduler,
+    reports,
     registrationKeys,
     async close() {
       if (closed) return;
@@ -87,6 +112,8 @@ export async function createPortal(opts: PortalOptions): Promise<Portal> {
       // then close the DB. Each write is one transaction, so nothing is left half-written.
       await app.close();
       await scheduler.stop();
+      // A report in progress stops at its next batch and is queued again (it runs after the next start).
+      await reports.stop();
       if (ctx.mailer instanceof SmtpMailer) await ctx.mailer.close();
       await closeDb();
     },
@@ -104,5 +131,6 @@ export async function startPortal(
   const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
   portal.scheduler.start(opts.tickMs ?? 60_000);
   void portal.scheduler.runDue();
+  portal.reports.kick();
   return { ...portal, url: `http://${host}:${port}` };
 }

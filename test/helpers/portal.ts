@@ -38,7 +38,12 @@ export async function testPortal(opts: Partial<PortalOptions> = {}): Promise<Tes
     });
     return {
       status: res.statusCode,
-      body: res.body ? JSON.parse(res.body) : undefined,
+      // JSON, except a file download (a report), which comes back as its text.
+      body: res.body
+        ? /json/.test(String(res.headers["content-type"]))
+          ? JSON.parse(res.body)
+          : res.body
+        : undefined,
       headers: res.headers,
     };
   };

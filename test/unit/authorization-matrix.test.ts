@@ -590,6 +590,63 @@ const matrix: Record<RouteName, Partial<Record<Rel, Cell>>> = {
     async (fx, where) => ({ params: { scheduleId: await fx.newSchedule(where) } }),
     "manage",
   ),
+  // Reports need reports.run (only the administrators hold it here); a report or recurring definition is
+  // its owner's alone: another administrator gets 404.
+  reportTypes: { "-": { request: () => ({}), expect: "200 200 403 403 403 401 401" } },
+  reportRequest: {
+    "-": { request: () => ({ body: { type: "enrollment-roster" } }), expect: "202 202 403 403 403 401 401" },
+  },
+  reportList: { "-": { request: () => ({}), expect: "200 200 403 403 403 401 401" } },
+  reportGet: {
+    self: {
+      request: async () => ({ params: { reportId: await primaryReport() } }),
+      expect: "200 404 403 403 403 401 401",
+    },
+    other: {
+      request: async () => ({ params: { reportId: await otherReport() } }),
+      expect: "404 404 403 403 403 401 401",
+    },
+  },
+  reportDownload: {
+    self: {
+      request: async () => ({ params: { reportId: await primaryReport() } }),
+      expect: "200 404 403 403 403 401 401",
+    },
+    other: {
+      request: async () => ({ params: { reportId: await otherReport() } }),
+      expect: "404 404 403 403 403 401 401",
+    },
+  },
+  reportScheduleCreate: {
+    "-": {
+      request: (fx) => ({
+        body: {
+          name: fx.unique("matrix"),
+          type: "cobra-roster",
+          frequency: "weekly",
+          weekday: "monday",
+          period: "as-of-run-date",
+        },
+      }),
+      expect: "201 201 403 403 403 401 401",
+    },
+  },
+  reportScheduleList: { "-": { request: () => ({}), expect: "200 200 403 403 403 401 401" } },
+  reportScheduleUpdate: {
+    self: {
+      request: async (fx) => ({
+        params: { schedule: await primarySchedule(fx) },
+        body: { weekday: "friday" },
+      }),
+      expect: "200 404 403 403 403 401 401",
+    },
+  },
+  reportScheduleDelete: {
+    self: {
+      request: async (fx) => ({ params: { schedule: await primarySchedule(fx) } }),
+      expect: "200 404 403 403 403 401 401",
+    },
+  },
 
   outbox: { "-": { request: () => ({ query: "last=true" }), expect: "200 200 200 200 200 200 200" } },
   clockShow: { "-": { request: () => ({}), expect: "200 200 200 200 200 200 200" } },
@@ -983,6 +1040,36 @@ async function matrixInvoices(): Promise<Record<"own" | "group" | "other", strin
   };
 }
 
+/** A ready report of the primary administrator (fresh each time: nothing a cell does can spoil it). */
+async function primaryReport(): Promise<string> {
+  const res = await portal.call("POST", "/v1/reports", { token: f.tokens.P, body: { type: "cobra-roster" } });
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  await portal.reports.idle();
+  return res.body.id;
+}
+/** A ready report of the other employer's primary administrator. */
+async function otherReport(): Promise<string> {
+  const token = await login("other-primary");
+  const res = await portal.call("POST", "/v1/reports", { token, body: { type: "cobra-roster" } });
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  await portal.reports.idle();
+  return res.body.id;
+}
+async function primarySchedule(fx: Fixture): Promise<string> {
+  const res = await portal.call("POST", "/v1/report-schedules", {
+    token: f.tokens.P,
+    body: {
+      name: fx.unique("sched"),
+      type: "cobra-roster",
+      frequency: "weekly",
+      weekday: "monday",
+      period: "as-of-run-date",
+    },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id;
+}
+
 /** Every row of every table, minus what any authenticated request may touch (a token's last-used time). */
 async function snapshot(): Promise<string> {
   const tables = await portal.ctx.db
@@ -1028,6 +1115,7 @@ describe("authorization matrix", () => {
 
   it.each(cases)("$name ($rel) as $actor → $status", async ({ name, actor, cell, status }) => {
     const req = await cell.request(f, actor);
+    await portal.reports.idle(); // reports requested by an earlier cell finish before the snapshot
     const before = await snapshot();
     const def = routes[name];
     const res = await portal.call(def.method, urlFor(name, req), {
@@ -1035,6 +1123,7 @@ describe("authorization matrix", () => {
       token: f.tokens[actor],
       headers: req.headers,
     });
+    await portal.reports.idle();
     const effective =
       cell.perOperation && res.status === 200 ? (res.body.results[0].error?.status ?? 200) : res.status;
     expect(effective, JSON.stringify(res.body)).toBe(status);

@@ -16,6 +16,7 @@ import * as m0003 from "./migrations/0003_access.js";
 import * as m0004 from "./migrations/0004_billing.js";
 import * as m0005 from "./migrations/0005_import.js";
 import * as m0006 from "./migrations/0006_payments.js";
+import * as m0007 from "./migrations/0007_reports.js";
 
 export type { Database } from "./schema.js";
 export type Db = Kysely<Database>;
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   "0004_billing": m0004,
   "0005_import": m0005,
   "0006_payments": m0006,
+  "0007_reports": m0007,
 };
 
 /** Write transactions take the write lock up front (BEGIN IMMEDIATE) so they never fail half-way on SQLITE_BUSY. */

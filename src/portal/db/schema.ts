@@ -348,4 +348,46 @@ export interface Database {
     response_body: string | null;
     created_at: string;
   };
+  report_schedules: {
+    id: string;
+    employer_id: string;
+    user_id: string;
+    name: string;
+    type: string;
+    frequency: "monthly" | "weekly";
+    day_of_month: number | null;
+    weekday: string | null;
+    period: string;
+    /** JSON: groups, subgroups, locations, statuses, columns. */
+    criteria: string;
+    format: string;
+    notify: number;
+    next_run_date: string;
+    last_report_id: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  reports: {
+    id: string;
+    employer_id: string;
+    user_id: string;
+    api_token_id: string | null;
+    schedule_id: string | null;
+    type: string;
+    format: string;
+    status: "queued" | "running" | "ready" | "failed" | "expired";
+    /** JSON of the contract's ReportParameters. */
+    parameters: string;
+    period: string;
+    notify: number;
+    requested_at: string;
+    started_at: string | null;
+    ready_at: string | null;
+    expires_at: string | null;
+    row_count: number | null;
+    size_bytes: number | null;
+    sha256: string | null;
+    error: string | null;
+    attempts: number;
+  };
 }

@@ -13,6 +13,8 @@ import { startCobra } from "../services/cobra.js";
 import * as imports from "../services/imports.js";
 import * as billing from "../services/billing.js";
 import * as payments from "../services/payments.js";
+import * as reports from "../services/reports.js";
+import type { ReportWorker } from "../jobs/report-worker.js";
 import type { Handlers } from "./types.js";
 
 /** HTTP ↔ services. Rules live in the services; this only passes the parsed input and the caller along. */
@@ -20,6 +22,7 @@ export function createHandlers(deps: {
   version: string;
   clock: OffsetClock;
   scheduler: Scheduler;
+  reports: ReportWorker;
 }): Handlers {
   return {
     health: async ({ ctx }) => ({ status: "ok", version: deps.version, sandbox: ctx.settings.sandbox }),
@@ -122,5 +125,20 @@ export function createHandlers(deps: {
       payments.resumeSchedule(ctx, principal, params.scheduleId),
     scheduleCancel: ({ ctx, principal, params }) =>
       payments.cancelSchedule(ctx, principal, params.scheduleId),
+    reportTypes: () => reports.listTypes(),
+    reportRequest: async ({ ctx, principal, body }) => {
+      const report = await reports.requestReport(ctx, principal, body);
+      deps.reports.kick();
+      return report;
+    },
+    reportList: ({ ctx, principal, query }) => reports.listReports(ctx, principal, query),
+    reportGet: ({ ctx, principal, params }) => reports.getReport(ctx, principal, params.reportId),
+    reportDownload: ({ ctx, principal, params }) => reports.downloadReport(ctx, principal, params.reportId),
+    reportScheduleCreate: ({ ctx, principal, body }) => reports.createSchedule(ctx, principal, body),
+    reportScheduleList: ({ ctx, principal }) => reports.listSchedules(ctx, principal),
+    reportScheduleUpdate: ({ ctx, principal, params, body }) =>
+      reports.updateSchedule(ctx, principal, params.schedule, body),
+    reportScheduleDelete: ({ ctx, principal, params }) =>
+      reports.deleteSchedule(ctx, principal, params.schedule),
   };
 }

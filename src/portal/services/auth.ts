@@ -471,7 +471,7 @@ export async function authenticate(ctx: PortalContext, bearer: string | undefine
   });
 }
 
-async function principalFor(
+export async function principalFor(
   ctx: PortalContext,
   userId: string,
   credential: Principal["credential"],
