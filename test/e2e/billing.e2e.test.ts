@@ -3,7 +3,14 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliEnv, PASSWORD, runCli, startPortalProcess, type PortalProcess } from "../helpers/cli.js";
+import {
+  cliEnv,
+  createTokenWithCli,
+  registerPrimary,
+  runCli,
+  startPortalProcess,
+  type PortalProcess,
+} from "../helpers/cli.js";
 import { enrollBody } from "../helpers/enrollment.js";
 
 let portal: PortalProcess;
@@ -24,36 +31,9 @@ beforeAll(async () => {
   portal = await startPortalProcess();
   admin = cliEnv(portal.url);
   work = mkdtempSync(join(tmpdir(), "hnctl-bill-"));
-  const reg = await runCli(
-    [
-      "register",
-      "--group-number",
-      "G1000001",
-      "--policyholder-id",
-      "1234",
-      "--key",
-      portal.registrationKey!,
-      "--username",
-      "acme-admin",
-      "--password-stdin",
-    ],
-    { env: admin.env, input: PASSWORD },
-  );
-  expect(reg.code, reg.stderr).toBe(0);
-  const login = await runCli(["login", "-u", "acme-admin", "--password-stdin"], {
-    env: admin.env,
-    input: PASSWORD,
-  });
-  expect(login.code).toBe(0);
+  await registerPrimary(portal, admin.env);
   // The sandbox clock moves months ahead: sessions expire, so the test works as cron would, with an API token.
-  const token = await runCli(
-    ["auth", "token", "create", "--name", "billing-e2e", "--expires", "366d", "--json"],
-    {
-      env: admin.env,
-    },
-  );
-  expect(token.code, token.stderr).toBe(0);
-  admin.env.HNCTL_TOKEN = JSON.parse(token.stdout).token;
+  admin.env.HNCTL_TOKEN = await createTokenWithCli(admin.env, "billing-e2e");
 });
 afterAll(async () => {
   admin?.cleanup();

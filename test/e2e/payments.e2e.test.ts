@@ -1,6 +1,13 @@
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliEnv, PASSWORD, runCli, startPortalProcess, type PortalProcess } from "../helpers/cli.js";
+import {
+  cliEnv,
+  createTokenWithCli,
+  registerPrimary,
+  runCli,
+  startPortalProcess,
+  type PortalProcess,
+} from "../helpers/cli.js";
 
 /**
  * Paying bills end to end: the built CLI against `portal serve --demo`, as a script would run it (no TTY).
@@ -69,35 +76,8 @@ function startProxy(target: URL): Promise<Proxy> {
 beforeAll(async () => {
   portal = await startPortalProcess();
   admin = cliEnv(portal.url);
-  const reg = await runCli(
-    [
-      "register",
-      "--group-number",
-      "G1000001",
-      "--policyholder-id",
-      "1234",
-      "--key",
-      portal.registrationKey!,
-      "--username",
-      "acme-admin",
-      "--password-stdin",
-    ],
-    { env: admin.env, input: PASSWORD },
-  );
-  expect(reg.code, reg.stderr).toBe(0);
-  const login = await runCli(["login", "-u", "acme-admin", "--password-stdin"], {
-    env: admin.env,
-    input: PASSWORD,
-  });
-  expect(login.code).toBe(0);
-  const token = await runCli(
-    ["auth", "token", "create", "--name", "payments-e2e", "--expires", "366d", "--json"],
-    {
-      env: admin.env,
-    },
-  );
-  expect(token.code, token.stderr).toBe(0);
-  admin.env.HNCTL_TOKEN = JSON.parse(token.stdout).token;
+  await registerPrimary(portal, admin.env);
+  admin.env.HNCTL_TOKEN = await createTokenWithCli(admin.env, "payments-e2e");
   proxy = await startProxy(new URL(portal.url));
 }, 60_000);
 afterAll(async () => {

@@ -13,7 +13,14 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, cliEnv, PASSWORD, runCli, startPortalProcess, type PortalProcess } from "../helpers/cli.js";
+import {
+  BIN,
+  cliEnv,
+  registerPrimary,
+  runCli,
+  startPortalProcess,
+  type PortalProcess,
+} from "../helpers/cli.js";
 
 let portal: PortalProcess;
 let admin: ReturnType<typeof cliEnv>;
@@ -55,27 +62,7 @@ beforeAll(async () => {
   portal = await startPortalProcess();
   admin = cliEnv(portal.url);
   work = mkdtempSync(join(tmpdir(), "hnctl-reports-"));
-  const reg = await runCli(
-    [
-      "register",
-      "--group-number",
-      "G1000001",
-      "--policyholder-id",
-      "1234",
-      "--key",
-      portal.registrationKey!,
-      "--username",
-      "acme-admin",
-      "--password-stdin",
-    ],
-    { env: admin.env, input: PASSWORD },
-  );
-  expect(reg.code, reg.stderr).toBe(0);
-  const login = await runCli(["login", "-u", "acme-admin", "--password-stdin"], {
-    env: admin.env,
-    input: PASSWORD,
-  });
-  expect(login.code).toBe(0);
+  await registerPrimary(portal, admin.env);
   const t = await cli([
     "auth",
     "token",

@@ -140,3 +140,15 @@ export async function registerPrimary(
   const login = await runCli(["login", "-u", username, "--password-stdin"], { env, input: PASSWORD });
   if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`);
 }
+
+/** Creates an API token with the CLI (for tests whose sandbox clock outlives a session) and returns its value. */
+export async function createTokenWithCli(
+  env: Record<string, string | undefined>,
+  name: string,
+): Promise<string> {
+  const res = await runCli(["auth", "token", "create", "--name", name, "--expires", "366d", "--json"], {
+    env,
+  });
+  if (res.code !== 0) throw new Error(`auth token create failed: ${res.stderr}`);
+  return JSON.parse(res.stdout).token as string;
+}
