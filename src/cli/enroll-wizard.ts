@@ -1,5 +1,5 @@
 import type { PortalClient } from "../client/portal-client.js";
-import { DEPENDENT_RELATIONSHIPS, MARITAL_STATUSES, SEXES } from "../contract/members.js";
+import { DEPENDENT_RELATIONSHIPS, MARITAL_STATUSES, SEXES } from "../contract/enums.js";
 import { parseAddress } from "./parse.js";
 
 /**

@@ -1,5 +1,5 @@
 import * as Flags from "@oclif/core/flags";
-import { FEATURES } from "../contract/common.js";
+import { FEATURES } from "../contract/enums.js";
 
 /** Flags several commands share, defined once so their names and help read the same everywhere. */
 export const listFlags = {

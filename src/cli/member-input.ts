@@ -1,10 +1,5 @@
 import * as Flags from "@oclif/core/flags";
-import {
-  DEPENDENT_RELATIONSHIPS,
-  EMPLOYMENT_STATUSES,
-  MARITAL_STATUSES,
-  SEXES,
-} from "../contract/members.js";
+import { DEPENDENT_RELATIONSHIPS, EMPLOYMENT_STATUSES, MARITAL_STATUSES, SEXES } from "../contract/enums.js";
 import { parseAddress, parseDate, readSsnFromStdin } from "./parse.js";
 
 /** Flags that describe one person, shared by `member enroll` (the subscriber) and `member dependent add`. */

@@ -1,5 +1,5 @@
 import * as Flags from "@oclif/core/flags";
-import { RELATIVE_PERIODS, REPORT_TYPES, WEEKDAYS } from "../contract/reports.js";
+import { RELATIVE_PERIODS, REPORT_TYPES, WEEKDAYS } from "../contract/enums.js";
 import { columnsOf, REPORT_FORMATS } from "./reports.js";
 
 /** Flags of `report schedule create|update`: when it runs, what period, and the report's criteria. */

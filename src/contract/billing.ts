@@ -10,6 +10,8 @@ import {
   MemberStatus,
   SubgroupCode,
 } from "./members.js";
+import { INVOICE_STATUSES, AMOUNT_DUE_STATUSES, LINE_STATUSES } from "./enums.js";
+export { INVOICE_STATUSES, AMOUNT_DUE_STATUSES, LINE_STATUSES } from "./enums.js";
 
 /*
  * Billing: one invoice per group per month, issued on the 15th for the next month, due on the 1st.
@@ -29,7 +31,6 @@ export const Month = z
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month like 2026-12")
   .describe("YYYY-MM");
 
-export const INVOICE_STATUSES = ["open", "partially_paid", "paid", "past_due", "closed"] as const;
 /**
  * `open` nothing received yet, due date not passed; `partially_paid` some received; `paid` the amount due
  * was received (or nothing was due); `past_due` unpaid after the due date; `closed` the next invoice was
@@ -87,7 +88,6 @@ export const AdjustmentGroup = z.object({
 });
 export type AdjustmentGroup = z.infer<typeof AdjustmentGroup>;
 
-export const AMOUNT_DUE_STATUSES = ["pending_verification", "accepted", "rejected"] as const;
 export const AmountDueRequestView = z.object({
   id: z.string(),
   invoiceId: z.string(),
@@ -121,7 +121,6 @@ export const InvoiceDetail = InvoiceSummary.extend({
 });
 export type InvoiceDetail = z.infer<typeof InvoiceDetail>;
 
-export const LINE_STATUSES = ["active", "terminated", "cobra"] as const;
 export const InvoiceLine = z.object({
   memberId: z.string(),
   employeeNumber: z.string(),

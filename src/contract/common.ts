@@ -1,20 +1,10 @@
 import { z } from "zod";
+import { FEATURES, ROLES } from "./enums.js";
+export { FEATURES, ROLES } from "./enums.js";
 
-/** Every grantable permission (DOMAIN.md, Accounts and access). */
-export const FEATURES = [
-  "enrollment.view",
-  "enrollment.edit",
-  "enrollment.cancel",
-  "billing.view",
-  "billing.pay",
-  "billing.manage",
-  "reports.run",
-  "users.manage",
-] as const;
 export const Feature = z.enum(FEATURES);
 export type Feature = z.infer<typeof Feature>;
 
-export const ROLES = ["primary-admin", "secondary-admin", "group-admin", "delegate"] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 

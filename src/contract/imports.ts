@@ -18,6 +18,8 @@ import {
   Ssn,
   SubgroupCode,
 } from "./members.js";
+import { IMPORT_ACTIONS, IMPORT_OUTCOMES } from "./enums.js";
+export { IMPORT_ACTIONS, IMPORT_OUTCOMES } from "./enums.js";
 
 /*
  * Bulk roster import. An input file (CSV today, an X12 834 later) is read into typed rows, the rows
@@ -30,7 +32,6 @@ import {
  * `upsert` ("make it so": add when missing, change what differs, nothing when equal).
  */
 
-export const IMPORT_ACTIONS = ["upsert", "add", "change", "terminate"] as const;
 export const ImportAction = z.enum(IMPORT_ACTIONS);
 export type ImportAction = z.infer<typeof ImportAction>;
 
@@ -95,7 +96,6 @@ export const ImportOperation = z.strictObject({
 export type ImportOperationInput = z.input<typeof ImportOperation>;
 export type ImportOperation = z.output<typeof ImportOperation>;
 
-export const IMPORT_OUTCOMES = ["added", "changed", "unchanged", "terminated", "failed"] as const;
 export const ImportOutcome = z.enum(IMPORT_OUTCOMES);
 export type ImportOutcome = z.infer<typeof ImportOutcome>;
 

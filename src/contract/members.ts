@@ -1,5 +1,31 @@
 import { z } from "zod";
 import { GroupNumber, IsoDate, Timestamp } from "./common.js";
+import {
+  COVERAGE_TIERS,
+  PLAN_TYPES,
+  SEXES,
+  MARITAL_STATUSES,
+  DEPENDENT_RELATIONSHIPS,
+  EMPLOYMENT_STATUSES,
+  MEMBER_STATUSES,
+  PERSON_STATUSES,
+  CANCEL_REASONS,
+  COBRA_EVENTS,
+  TRANSACTION_TYPES,
+} from "./enums.js";
+export {
+  COVERAGE_TIERS,
+  PLAN_TYPES,
+  SEXES,
+  MARITAL_STATUSES,
+  DEPENDENT_RELATIONSHIPS,
+  EMPLOYMENT_STATUSES,
+  MEMBER_STATUSES,
+  PERSON_STATUSES,
+  CANCEL_REASONS,
+  COBRA_EVENTS,
+  TRANSACTION_TYPES,
+} from "./enums.js";
 
 /*
  * Enrollment: plans, providers, groups, locations, and members (a subscriber with dependents).
@@ -47,12 +73,10 @@ export const ProviderRef = z
   .trim()
   .regex(/^(\d{10}|prv_[a-z0-9]{1,64})$/, "must be a provider NPI (10 digits) or ID (prv_…)");
 
-export const COVERAGE_TIERS = ["EE", "ES", "EC", "EF"] as const;
 /** EE employee only, ES + spouse/partner, EC + child(ren), EF family. Follows from who is covered. */
 export const CoverageTier = z.enum(COVERAGE_TIERS);
 export type CoverageTier = z.infer<typeof CoverageTier>;
 
-export const PLAN_TYPES = ["HMO", "PPO", "EPO", "HDHP"] as const;
 export const PlanType = z.enum(PLAN_TYPES);
 
 const ssnDigits = (raw: string) => raw.replace(/-/g, "");
@@ -83,44 +107,17 @@ export const Ssn = z
 /** How SSNs appear in every response: `***-**-6789`, or null when the person has none (newborns). */
 export const MaskedSsn = z.string().regex(/^\*\*\*-\*\*-\d{4}$/);
 
-export const SEXES = ["F", "M", "U"] as const;
 export const Sex = z.enum(SEXES).describe("F, M or U (unknown/undisclosed)");
 
-export const MARITAL_STATUSES = [
-  "single",
-  "married",
-  "domestic-partner",
-  "divorced",
-  "separated",
-  "legally-separated",
-  "widowed",
-  "unreported",
-] as const;
 export const MaritalStatus = z.enum(MARITAL_STATUSES);
 
-export const DEPENDENT_RELATIONSHIPS = [
-  "spouse",
-  "domestic-partner",
-  "child",
-  "stepchild",
-  "adopted-child",
-  "foster-child",
-] as const;
 export const DependentRelationship = z.enum(DEPENDENT_RELATIONSHIPS);
 export type DependentRelationship = z.infer<typeof DependentRelationship>;
 export const Relationship = z.enum(["subscriber", ...DEPENDENT_RELATIONSHIPS]);
 export type Relationship = z.infer<typeof Relationship>;
 
-export const EMPLOYMENT_STATUSES = [
-  "full-time",
-  "part-time",
-  "leave-of-absence",
-  "retired",
-  "terminated",
-] as const;
 export const EmploymentStatus = z.enum(EMPLOYMENT_STATUSES);
 
-export const MEMBER_STATUSES = ["active", "terminated", "cobra"] as const;
 /**
  * `active`: the subscriber has regular coverage. `terminated`: regular coverage is cancelled (it runs
  * through `terminationDate`). `cobra`: regular coverage ended and people continue under COBRA.
@@ -128,35 +125,15 @@ export const MEMBER_STATUSES = ["active", "terminated", "cobra"] as const;
 export const MemberStatus = z.enum(MEMBER_STATUSES);
 export type MemberStatus = z.infer<typeof MemberStatus>;
 
-export const PERSON_STATUSES = ["active", "removed", "terminated", "cobra"] as const;
 /**
  * `active`: covered. `removed`: a dependent taken off while the member stayed covered. `terminated`:
  * ended with the member's cancellation (reinstatement restores these). `cobra`: continues under COBRA.
  */
 export const PersonStatus = z.enum(PERSON_STATUSES);
 
-export const CANCEL_REASONS = [
-  "termination-of-employment",
-  "voluntary",
-  "death",
-  "divorce",
-  "ineligible",
-  "non-payment",
-  "other",
-] as const;
 export const CancelReason = z.enum(CANCEL_REASONS);
 export type CancelReason = z.infer<typeof CancelReason>;
 
-export const COBRA_EVENTS = [
-  "termination-of-employment",
-  "reduced-hours",
-  "death",
-  "divorce",
-  "legal-separation",
-  "medicare",
-  "dependent-ineligible",
-  "disability-extension",
-] as const;
 export const CobraEvent = z.enum(COBRA_EVENTS);
 export type CobraEvent = z.infer<typeof CobraEvent>;
 
@@ -532,7 +509,6 @@ export const CobraRequest = z.strictObject({
 });
 export const CobraResponse = z.object({ member: MemberDetail, cobra: CobraCoverage });
 
-export const TRANSACTION_TYPES = ["addition", "change", "termination", "reinstatement", "cobra"] as const;
 export const EnrollmentTransaction = z.object({
   id: z.string(),
   type: z.enum(TRANSACTION_TYPES),

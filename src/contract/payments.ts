@@ -11,6 +11,8 @@ import { InvoiceId } from "./billing.js";
  */
 
 import { abaChecksumOk } from "./aba.js";
+import { ACCOUNT_TYPES, PAYMENT_STATUSES, SCHEDULE_STATUSES } from "./enums.js";
+export { ACCOUNT_TYPES, PAYMENT_STATUSES, SCHEDULE_STATUSES } from "./enums.js";
 
 export { abaChecksumOk };
 
@@ -30,7 +32,6 @@ export const Nickname = z
     /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/,
     "must be 1-32 letters, digits, '.', '_' or '-', starting with a letter or digit (e.g. operating)",
   );
-export const ACCOUNT_TYPES = ["checking", "savings"] as const;
 export const AccountType = z.enum(ACCOUNT_TYPES);
 
 export const PaymentMethodId = z
@@ -84,7 +85,6 @@ export const Allocation = z.strictObject({
   amountCents: Cents.optional().describe("absent: the rest of the amount due (at most one such allocation)"),
 });
 
-export const PAYMENT_STATUSES = ["scheduled", "processing", "settled", "returned", "cancelled"] as const;
 export const PaymentStatus = z.enum(PAYMENT_STATUSES);
 export type PaymentStatus = z.infer<typeof PaymentStatus>;
 
@@ -143,7 +143,6 @@ export const PaymentListQuery = z.strictObject({
 export const PaymentList = z.object({ payments: z.array(Payment).describe("newest first") });
 export const PaymentParams = z.strictObject({ paymentId: PaymentId });
 
-export const SCHEDULE_STATUSES = ["active", "paused", "cancelled", "ended"] as const;
 export const ScheduleStatus = z.enum(SCHEDULE_STATUSES);
 export const DayOfMonth = z
   .number()

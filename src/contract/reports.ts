@@ -1,28 +1,19 @@
 import { z } from "zod";
 import { IsoDate, Timestamp } from "./common.js";
+import { REPORT_TYPES, REPORT_FORMATS, REPORT_STATUSES, WEEKDAYS, RELATIVE_PERIODS } from "./enums.js";
+export { REPORT_TYPES, REPORT_FORMATS, REPORT_STATUSES, WEEKDAYS, RELATIVE_PERIODS } from "./enums.js";
 
 /*
  * Reports: standard reports with a choice of columns and filters, run asynchronously by the portal,
  * kept 30 days after they are ready. A report is `rpt_…`; a recurring definition (schedule) `rsc_…`.
  */
 
-export const REPORT_TYPES = [
-  "enrollment-roster",
-  "dependents-roster",
-  "membership-changes",
-  "cobra-roster",
-  "billing-history",
-  "payment-history",
-  "premium-by-group",
-] as const;
 export const ReportType = z.enum(REPORT_TYPES);
 export type ReportType = z.infer<typeof ReportType>;
 
-export const REPORT_FORMATS = ["csv", "json", "pdf"] as const;
 export const ReportFormat = z.enum(REPORT_FORMATS);
 export type ReportFormat = z.infer<typeof ReportFormat>;
 
-export const REPORT_STATUSES = ["queued", "running", "ready", "failed", "expired"] as const;
 export const ReportStatus = z.enum(REPORT_STATUSES);
 
 /** `as-of`: one date (a roster on that day); `range`: from and to, both included. */
@@ -129,18 +120,8 @@ export const ReportFile = z.string().describe("the report file (CSV, JSON or PDF
 
 // ---------------------------------------------------------------- recurring reports
 
-export const WEEKDAYS = [
-  "monday",
-  "tuesday",
-  "wednesday",
-  "thursday",
-  "friday",
-  "saturday",
-  "sunday",
-] as const;
 export const Weekday = z.enum(WEEKDAYS);
 export const Frequency = z.enum(["monthly", "weekly"]);
-export const RELATIVE_PERIODS = ["previous-month", "month-to-date", "as-of-run-date"] as const;
 export const RelativePeriod = z.enum(RELATIVE_PERIODS);
 
 const ScheduleName = z

@@ -5,7 +5,7 @@ import { confirmDestructive } from "../../cli/confirm.js";
 import { yesFlag } from "../../cli/flags.js";
 import { parseDate, parseMemberId } from "../../cli/parse.js";
 import { renderCancelPreview } from "../../cli/render/members.js";
-import { CANCEL_REASONS } from "../../contract/members.js";
+import { CANCEL_REASONS } from "../../contract/enums.js";
 
 export default class MemberCancel extends BaseCommand {
   static override summary =

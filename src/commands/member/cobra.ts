@@ -3,7 +3,7 @@ import * as Flags from "@oclif/core/flags";
 import { BaseCommand } from "../../cli/base-command.js";
 import { parseDate, parseMemberId, parsePersonId } from "../../cli/parse.js";
 import { renderCobra } from "../../cli/render/members.js";
-import { COBRA_EVENTS } from "../../contract/members.js";
+import { COBRA_EVENTS } from "../../contract/enums.js";
 
 export default class MemberCobra extends BaseCommand {
   static override summary = "Move a member (or one dependent) to COBRA after a qualifying event";

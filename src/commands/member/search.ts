@@ -3,7 +3,7 @@ import { BaseCommand } from "../../cli/base-command.js";
 import { listFlags } from "../../cli/flags.js";
 import { parseMemberId, readSsnFromStdin } from "../../cli/parse.js";
 import { memberColumns } from "../../cli/render/members.js";
-import { MEMBER_STATUSES } from "../../contract/members.js";
+import { MEMBER_STATUSES } from "../../contract/enums.js";
 
 export default class MemberSearch extends BaseCommand {
   static override summary = "Find members by ID, exact SSN, name prefix, status, group, subgroup or location";

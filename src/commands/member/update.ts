@@ -5,7 +5,7 @@ import { usageError } from "../../cli/errors.js";
 import { defined, memberFieldFlags, personFlags, personFromFlags } from "../../cli/member-input.js";
 import { parseDate, parseMemberId, parsePersonId } from "../../cli/parse.js";
 import { renderMemberHeader } from "../../cli/render/members.js";
-import { EMPLOYMENT_STATUSES } from "../../contract/members.js";
+import { EMPLOYMENT_STATUSES } from "../../contract/enums.js";
 
 export default class MemberUpdate extends BaseCommand {
   static override summary = "Change a subscriber's details, plan (with an effective date) or a person's PCP";
