@@ -15,6 +15,8 @@ type ReportRow = Database["reports"];
 const DAY_MS = 86_400_000;
 /** A run interrupted this many times (the portal stopped while it ran) fails instead of starting again. */
 const MAX_ATTEMPTS = 3;
+/** The report reader's SQLite page cache (and so its sorter's in-memory budget), in KiB. */
+const READER_CACHE_KB = 2048;
 
 class Stopping extends Error {}
 
@@ -111,6 +113,12 @@ export class ReportWorker {
     if (!this.#reader) {
       this.#reader = new SQLite(this.ctx.files.dbFile, { readonly: true, fileMustExist: true });
       this.#reader.pragma("busy_timeout = 5000");
+      // Small page cache and the ORDER BY's sorter spilling to temporary files: this build's default
+      // cache is 16 MB, and the sorter keeps as much in memory before spilling, so a large report
+      // grew the portal's RSS by ~30-40 MB (whatever the row count). Rows are read once, in order;
+      // a big cache buys nothing here.
+      this.#reader.pragma(`cache_size = -${READER_CACHE_KB}`);
+      this.#reader.pragma("temp_store = FILE");
     }
     return this.#reader;
   }
