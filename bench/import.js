@@ -127,9 +127,23 @@ async function rawParse(file) {
   return { rows: n - 1, seconds: (performance.now() - t0) / 1000 };
 }
 
+// BENCH_PORTAL_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the portal process.
+const portalNodeArgs = (process.env.BENCH_PORTAL_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const portal = spawn(
   process.execPath,
-  [BIN, "portal", "serve", "--demo", "--port", "0", "--log-level", "warn", "--db", join(dir, "portal.db")],
+  [
+    ...portalNodeArgs,
+    BIN,
+    "portal",
+    "serve",
+    "--demo",
+    "--port",
+    "0",
+    "--log-level",
+    "warn",
+    "--db",
+    join(dir, "portal.db"),
+  ],
   {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "inherit"],
