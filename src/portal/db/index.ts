@@ -120,6 +120,8 @@ export async function openDatabase(file: string): Promise<OpenedDatabase> {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
+  // Savepoint journals (one per imported row) and sorts in memory rather than in temp files.
+  sqlite.pragma("temp_store = MEMORY");
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
