@@ -100,12 +100,18 @@ async function generate(file, effective) {
   return rows;
 }
 
+// BENCH_CLI_NODE_ARGS passes Node options to the timed CLI runs (e.g. --max-old-space-size=64).
+const cliNodeArgs = (process.env.BENCH_CLI_NODE_ARGS ?? "").split(" ").filter(Boolean);
 function run(args, env, input) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn("/usr/bin/time", ["-f", "TIME %e %M", process.execPath, BIN, ...args], {
-      env: { ...env, PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = spawn(
+      "/usr/bin/time",
+      ["-f", "TIME %e %M", process.execPath, ...cliNodeArgs, BIN, ...args],
+      {
+        env: { ...env, PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" },
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -127,9 +133,23 @@ async function rawParse(file) {
   return { rows: n - 1, seconds: (performance.now() - t0) / 1000 };
 }
 
+// BENCH_PORTAL_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the portal process.
+const portalNodeArgs = (process.env.BENCH_PORTAL_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const portal = spawn(
   process.execPath,
-  [BIN, "portal", "serve", "--demo", "--port", "0", "--log-level", "warn", "--db", join(dir, "portal.db")],
+  [
+    ...portalNodeArgs,
+    BIN,
+    "portal",
+    "serve",
+    "--demo",
+    "--port",
+    "0",
+    "--log-level",
+    "warn",
+    "--db",
+    join(dir, "portal.db"),
+  ],
   {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "inherit"],

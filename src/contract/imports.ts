@@ -24,8 +24,9 @@ export { IMPORT_ACTIONS, IMPORT_OUTCOMES } from "./enums.js";
 /*
  * Bulk roster import. An input file (CSV today, an X12 834 later) is read into typed rows, the rows
  * are grouped into one operation per member (a subscriber with dependents), and operations are sent
- * in batches. Each operation runs in its own transaction through the same enrollment services, rules,
- * features and scope as the single-member routes, and answers its own result.
+ * in batches. Each operation runs all or nothing (its own savepoint; the portal commits a few dozen at
+ * a time) through the same enrollment services, rules, features and scope as the single-member
+ * routes, and answers its own result.
  *
  * Operations describe the wanted state: a field left out means "keep what the portal has" (an import
  * never clears a field). `action`: `add` (must not exist), `change` (must exist), `terminate`, or

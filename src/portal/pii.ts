@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  hkdfSync,
+  randomBytes,
+  type KeyObject,
+} from "node:crypto";
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 
 /**
@@ -7,16 +15,17 @@ import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } fr
  * and the encryption never share a key. Ciphertext format: `v1.<iv>.<tag>.<ciphertext>` (base64url).
  */
 export class PiiVault {
-  readonly #encKey: Buffer;
-  readonly #macKey: Buffer;
+  // Key objects, made once: a raw Buffer key is turned into one on every call (a few µs each).
+  readonly #encKey: KeyObject;
+  readonly #macKey: KeyObject;
 
   constructor(masterKey: Buffer) {
     if (masterKey.length !== 32) throw new Error("the PII master key must be 32 bytes (256 bits)");
-    this.#encKey = Buffer.from(
-      hkdfSync("sha256", masterKey, Buffer.alloc(0), "hnctl pii aes-256-gcm v1", 32),
+    this.#encKey = createSecretKey(
+      Buffer.from(hkdfSync("sha256", masterKey, Buffer.alloc(0), "hnctl pii aes-256-gcm v1", 32)),
     );
-    this.#macKey = Buffer.from(
-      hkdfSync("sha256", masterKey, Buffer.alloc(0), "hnctl pii hmac-sha256 v1", 32),
+    this.#macKey = createSecretKey(
+      Buffer.from(hkdfSync("sha256", masterKey, Buffer.alloc(0), "hnctl pii hmac-sha256 v1", 32)),
     );
   }
 

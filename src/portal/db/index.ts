@@ -2,6 +2,7 @@ import SQLite from "better-sqlite3";
 import {
   CompiledQuery,
   Kysely,
+  type QueryResult,
   SqliteDialect,
   SqliteDriver,
   type DatabaseConnection,
@@ -33,15 +34,72 @@ const migrations: Record<string, Migration> = {
   "0007_reports": m0007,
 };
 
+/**
+ * Kysely's SQLite connection prepares every query anew (`db.prepare(sql)`), which cost as much as running
+ * it. This one keeps the most recently used statements by SQL text (Kysely's parameters are bound, so the
+ * text repeats). Streams prepare their own statement: an iterator keeps its statement busy.
+ */
+export class CachingSqliteConnection implements DatabaseConnection {
+  readonly #db: SQLite.Database;
+  readonly #statements = new Map<string, SQLite.Statement>();
+  readonly #size: number;
+
+  constructor(db: SQLite.Database, size = 500) {
+    this.#db = db;
+    this.#size = size;
+  }
+
+  #prepare(sql: string): SQLite.Statement {
+    let stmt = this.#statements.get(sql);
+    if (stmt) {
+      // Most recently used last: a Map keeps insertion order.
+      this.#statements.delete(sql);
+      if (stmt.busy) stmt = undefined;
+    }
+    stmt ??= this.#db.prepare(sql);
+    this.#statements.set(sql, stmt);
+    if (this.#statements.size > this.#size)
+      this.#statements.delete(this.#statements.keys().next().value as string);
+    return stmt;
+  }
+
+  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    const { sql, parameters } = compiledQuery;
+    const stmt = this.#prepare(sql);
+    if (stmt.reader) return { rows: stmt.all(parameters) as R[] };
+    const { changes, lastInsertRowid } = stmt.run(parameters);
+    return {
+      insertId: lastInsertRowid != null ? BigInt(lastInsertRowid) : undefined,
+      numAffectedRows: changes != null ? BigInt(changes) : undefined,
+      rows: [],
+    };
+  }
+
+  async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    const { sql, parameters } = compiledQuery;
+    const stmt = this.#db.prepare(sql);
+    if (!stmt.reader) throw new Error("Sqlite driver only supports streaming of select queries");
+    for (const row of stmt.iterate(parameters)) yield { rows: [row as R] };
+  }
+}
+
 /** Write transactions take the write lock up front (BEGIN IMMEDIATE) so they never fail half-way on SQLITE_BUSY. */
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #connection: CachingSqliteConnection;
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0] & { database: SQLite.Database }) {
+    super(config);
+    this.#connection = new CachingSqliteConnection(config.database);
+  }
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    return this.#connection;
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw("begin immediate"));
   }
 }
 class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
-  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0] & { database: SQLite.Database };
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0] & { database: SQLite.Database }) {
     super(config);
     this.#config = config;
   }
@@ -62,6 +120,8 @@ export async function openDatabase(file: string): Promise<OpenedDatabase> {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("synchronous = NORMAL");
+  // Savepoint journals (one per imported row) and sorts in memory rather than in temp files.
+  sqlite.pragma("temp_store = MEMORY");
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
