@@ -33,7 +33,7 @@ import type { PlanRates } from "./coverage.js";
 import { addMonths, todayOf } from "./dates.js";
 import { enroll } from "./enrollment.js";
 import { cancelMember, previewCancel } from "./termination.js";
-import { notificationPreferences } from "./users.js";
+import { billingRecipients } from "./users.js";
 
 type Out<T extends z.ZodType> = z.output<T>;
 type InvoiceRow = Database["invoices"];
@@ -1387,33 +1387,13 @@ export async function deliverInvoice(ctx: PortalContext, invoiceId: string): Pro
         attachments: [{ filename: `${detail.number}.pdf`, content: pdf, contentType: "application/pdf" }],
       });
   }
-  const users = await ctx.db
-    .selectFrom("users")
-    .select(["id", "email", "role"])
-    .where("employer_id", "=", inv.employer_id)
-    .where("status", "=", "active")
-    .execute();
-  for (const u of users) {
-    const admin = u.role === "primary-admin" || u.role === "secondary-admin";
-    if (!admin) {
-      const [feature, scopes] = await Promise.all([
-        ctx.db
-          .selectFrom("user_features")
-          .select("feature")
-          .where("user_id", "=", u.id)
-          .where("feature", "=", "billing.view")
-          .executeTakeFirst(),
-        ctx.db
-          .selectFrom("user_scopes")
-          .select(["group_id", "location_id"])
-          .where("user_id", "=", u.id)
-          .execute(),
-      ]);
-      const groups = scopes.filter((s) => s.group_id).map((s) => s.group_id);
-      const locations = scopes.filter((s) => s.location_id);
-      if (!feature || locations.length || !groups.includes(inv.group_id)) continue;
-    }
-    if (!(await notificationPreferences(ctx.db, u.id)).billAvailable) continue;
+  for (const u of await billingRecipients(
+    ctx.db,
+    inv.employer_id,
+    inv.group_id,
+    ["billing.view"],
+    "billAvailable",
+  )) {
     await ctx.mailer.send({
       to: u.email,
       subject: `Bill available: ${detail.number}`,

@@ -23,7 +23,7 @@ import { audit } from "./audit.js";
 import { applyPayment } from "./billing.js";
 import { addDays, addMonths, todayOf } from "./dates.js";
 import { idempotent } from "./idempotency.js";
-import { notificationPreferences } from "./users.js";
+import { billingRecipients } from "./users.js";
 
 type Out<T extends z.ZodType> = z.output<T>;
 type MethodRow = Database["payment_methods"];
@@ -965,32 +965,14 @@ async function notify(ctx: PortalContext, paymentId: string): Promise<void> {
   const text =
     `Payment ${p!.id} of ${formatUsd(p!.amountCents)} from ${p!.method.nickname} (${p!.method.accountMasked}) ` +
     `for invoice ${p!.invoiceNumber} ${what}.\n\nSee it with \`hnctl payment show ${p!.id}\`.`;
-  const users = await ctx.db
-    .selectFrom("users")
-    .select(["id", "email", "role"])
-    .where("employer_id", "=", row.employer_id)
-    .where("status", "=", "active")
-    .execute();
-  for (const u of users) {
-    const admin = u.role === "primary-admin" || u.role === "secondary-admin";
-    if (!admin) {
-      const [features, scopes] = await Promise.all([
-        ctx.db
-          .selectFrom("user_features")
-          .select("feature")
-          .where("user_id", "=", u.id)
-          .where("feature", "in", ["billing.view", "billing.pay", "billing.manage"])
-          .execute(),
-        ctx.db
-          .selectFrom("user_scopes")
-          .select(["group_id", "location_id"])
-          .where("user_id", "=", u.id)
-          .execute(),
-      ]);
-      const groups = scopes.filter((s) => s.group_id).map((s) => s.group_id);
-      if (!features.length || scopes.some((s) => s.location_id) || !groups.includes(row.group_id)) continue;
-    }
-    if (!(await notificationPreferences(ctx.db, u.id)).paymentStatus) continue;
+  const recipients = await billingRecipients(
+    ctx.db,
+    row.employer_id,
+    row.group_id,
+    ["billing.view", "billing.pay", "billing.manage"],
+    "paymentStatus",
+  );
+  for (const u of recipients) {
     await ctx.mailer.send({
       to: u.email,
       subject: `Payment ${p!.status}: ${formatUsd(p!.amountCents)} for ${p!.invoiceNumber}`,

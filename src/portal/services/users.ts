@@ -561,3 +561,37 @@ export async function updateNotifications(
   });
   return next;
 }
+
+/**
+ * Who gets a billing e-mail for a group: active users of the employer who may see the group's billing
+ * (administrators; others holding one of `anyOf` with the group in scope — invoices span every location
+ * of a group, so location-scoped users see none) and who turned the `preference` notice on.
+ */
+export async function billingRecipients(
+  db: Db | Tx,
+  employerId: string,
+  groupId: string,
+  anyOf: Feature[],
+  preference: keyof NotificationPreferences,
+): Promise<{ id: string; email: string }[]> {
+  const users = await db
+    .selectFrom("users")
+    .select(["id", "email", "role"])
+    .where("employer_id", "=", employerId)
+    .where("status", "=", "active")
+    .execute();
+  const recipients = [];
+  for (const u of users) {
+    if (!isEmployerWide(u.role)) {
+      const grants = await grantsOf(db, u);
+      if (
+        !anyOf.some((f) => grants.features.has(f)) ||
+        grants.locationIds.size ||
+        !grants.groupIds.has(groupId)
+      )
+        continue;
+    }
+    if ((await notificationPreferences(db, u.id))[preference]) recipients.push({ id: u.id, email: u.email });
+  }
+  return recipients;
+}
