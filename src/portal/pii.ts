@@ -8,6 +8,7 @@ import {
   type KeyObject,
 } from "node:crypto";
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
+import { randomPiece } from "./ids.js";
 
 /**
  * Encryption of personal identifiers (SSNs) at rest. One 256-bit master key lives outside the database
@@ -30,7 +31,7 @@ export class PiiVault {
   }
 
   encrypt(plain: string): string {
-    const iv = randomBytes(12);
+    const iv = randomPiece(12);
     const cipher = createCipheriv("aes-256-gcm", this.#encKey, iv);
     const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
     return ["v1", iv, cipher.getAuthTag(), body]

@@ -44,7 +44,7 @@ export async function loadMember(db: Db | Tx, principal: Principal, memberId: st
     memberWhat(memberId),
   );
   const [people, cobra] = await Promise.all([
-    // rowid: the order people were added in (IDs are random).
+    // rowid: the order people were added in (two IDs made in the same millisecond are in random order).
     db
       .selectFrom("people")
       .selectAll()
