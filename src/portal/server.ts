@@ -38,6 +38,8 @@ export interface PortalOptions {
   piiKeyFile?: string;
   /** How often the scheduler looks for due work in real time (the sandbox clock also triggers it). */
   tickMs?: number;
+  /** Checkpoint the write-ahead log in a thread of its own (`portal serve` does; see checkpoint-worker.ts). */
+  checkpointInBackground?: boolean;
 }
 
 export interface Portal {
@@ -55,7 +57,9 @@ export interface Portal {
 /** Opens the DB (migrating it), seeds the demo employer when asked, and builds the app. Does not listen. */
 export async function createPortal(opts: PortalOptions): Promise<Portal> {
   const pii = new PiiVault(loadPiiKey({ key: opts.piiKey, keyFile: opts.piiKeyFile, dbFile: opts.dbFile }));
-  const { db, close: closeDb } = await openDatabase(opts.dbFile);
+  const { db, close: closeDb } = await openDatabase(opts.dbFile, {
+    checkpointInBackground: opts.checkpointInBackground,
+  });
   const clock = new OffsetClock();
   const sandbox = Boolean(opts.demo || opts.sandbox);
   const settings: PortalSettings = { ...defaultSettings, ...opts.settings, sandbox };

@@ -57,6 +57,7 @@ export default class PortalServe extends BaseCommand {
       mailFrom: flags["mail-from"],
       version: this.config.version,
       logger: { level: flags["log-level"], stream: process.stderr },
+      checkpointInBackground: true,
     });
     const started = { url: portal.url, registrationKeys: portal.registrationKeys };
     if (this.jsonEnabled()) {

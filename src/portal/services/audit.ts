@@ -1,4 +1,4 @@
-import type { Db, Tx } from "../db/index.js";
+import { insertRows, type Db, type Tx } from "../db/index.js";
 import type { Principal } from "./access.js";
 
 /** One audit row: who (user and token), what, which object, when. Never put secrets in `details`. */
@@ -17,9 +17,8 @@ export async function audit(
   const actor = event.actor;
   const tokenId =
     actor && "credential" in actor && actor.credential.kind === "api_token" ? actor.credential.tokenId : null;
-  await db
-    .insertInto("audit_events")
-    .values({
+  await insertRows(db, "audit_events", [
+    {
       employer_id: event.employerId,
       actor_user_id: actor?.userId ?? null,
       api_token_id: tokenId,
@@ -28,6 +27,6 @@ export async function audit(
       object_id: event.objectId ?? null,
       details: event.details ? JSON.stringify(event.details) : null,
       at: at.toISOString(),
-    })
-    .execute();
+    },
+  ]);
 }

@@ -243,3 +243,44 @@ export async function providerInNetwork(db: Db | Tx, providerId: string, planId:
     .executeTakeFirst();
   return Boolean(row);
 }
+
+/**
+ * The lookups above, remembered for the length of one request. A roster import asks the same few
+ * questions (this group, that plan, this PCP) for every row; nothing an import does can change the
+ * answers, so one request asks the database once. Single-member routes make a fresh one per call.
+ */
+export class CatalogLookups {
+  readonly #memo = new Map<string, unknown>();
+
+  async #remember<T>(key: string, load: () => Promise<T>): Promise<T> {
+    if (this.#memo.has(key)) return this.#memo.get(key) as T;
+    const value = await load();
+    this.#memo.set(key, value);
+    return value;
+  }
+
+  group(db: Db | Tx, employerId: string, groupNumber: string) {
+    return this.#remember(`g:${employerId}:${groupNumber}`, () => findGroup(db, employerId, groupNumber));
+  }
+  subgroup(db: Db | Tx, groupId: string, code: string) {
+    return this.#remember(`s:${groupId}:${code}`, () => findSubgroup(db, groupId, code));
+  }
+  countSubgroups(db: Db | Tx, groupId: string) {
+    return this.#remember(`n:${groupId}`, () => countSubgroups(db, groupId));
+  }
+  location(db: Db | Tx, employerId: string, code: string) {
+    return this.#remember(`l:${employerId}:${code}`, () => findLocation(db, employerId, code));
+  }
+  plan(db: Db | Tx, employerId: string, code: string) {
+    return this.#remember(`p:${employerId}:${code}`, () => findPlan(db, employerId, code));
+  }
+  planOffered(db: Db | Tx, planId: string, groupId: string) {
+    return this.#remember(`o:${planId}:${groupId}`, () => planOfferedToGroup(db, planId, groupId));
+  }
+  provider(db: Db | Tx, ref: string) {
+    return this.#remember(`v:${ref}`, () => findProvider(db, ref));
+  }
+  inNetwork(db: Db | Tx, providerId: string, planId: string) {
+    return this.#remember(`i:${providerId}:${planId}`, () => providerInNetwork(db, providerId, planId));
+  }
+}

@@ -1,4 +1,4 @@
-import type { Tx } from "../db/index.js";
+import { insertRows, type Tx } from "../db/index.js";
 import { newId } from "../ids.js";
 import type { Principal } from "./access.js";
 import { audit } from "./audit.js";
@@ -60,9 +60,8 @@ export async function recordChange(
   },
 ): Promise<void> {
   const { maintenance } = change;
-  await tx
-    .insertInto("enrollment_transactions")
-    .values({
+  await insertRows(tx, "enrollment_transactions", [
+    {
       id: newId("etx"),
       employer_id: principal.employerId,
       member_id: change.memberId,
@@ -76,8 +75,8 @@ export async function recordChange(
       actor_user_id: principal.userId,
       api_token_id: principal.credential.kind === "api_token" ? principal.credential.tokenId : null,
       at: now.toISOString(),
-    })
-    .execute();
+    },
+  ]);
   await audit(tx, now, {
     employerId: principal.employerId,
     actor: principal,

@@ -10,18 +10,11 @@ import type {
   PlanChangeRequest,
 } from "../../contract/members.js";
 import type { PortalContext } from "../context.js";
-import { transact, type Database } from "../db/index.js";
+import { insertRows, transact, type Database } from "../db/index.js";
 import { AppError, Problems, unprocessable } from "../errors.js";
 import { newId } from "../ids.js";
 import { requireInScope, type Principal } from "./access.js";
-import {
-  countSubgroups,
-  findGroup,
-  findLocation,
-  findPlan,
-  findSubgroup,
-  planOfferedToGroup,
-} from "./catalog.js";
+import { CatalogLookups, findPlan, planOfferedToGroup } from "./catalog.js";
 import { CHILD_AGE_LIMIT, isChildLike, isSpouseLike, nameKey, RETRO_DAYS } from "./coverage.js";
 import { addDays, ageOn, isFirstOfMonth, todayOf } from "./dates.js";
 import { MAINTENANCE, recordChange } from "./enrollment-log.js";
@@ -35,6 +28,7 @@ import {
   refuseDuplicateEmployeeNumber,
   refuseDuplicateSsns,
   requireActive,
+  settledColumns,
   settleMember,
   ssnColumns,
 } from "./member-rules.js";
@@ -49,14 +43,30 @@ export async function enroll(
   principal: Principal,
   input: EnrollRequest,
 ): Promise<MemberDetail> {
+  return transact(ctx.db, async (tx) => {
+    const { memberId } = await enrollMember({ ...ctx, db: tx }, principal, input);
+    return memberDetail(tx, await loadMember(tx, principal, memberId));
+  });
+}
+
+/**
+ * Enrolls and answers only what a roster import reports (no member detail to build). `lookups` lets an
+ * import share catalog answers across its rows.
+ */
+export async function enrollMember(
+  ctx: PortalContext,
+  principal: Principal,
+  input: EnrollRequest,
+  lookups = new CatalogLookups(),
+): Promise<{ memberId: string; planCode: string; tier: string; people: number }> {
   const now = ctx.clock.now();
   const today = todayOf(now);
   const { employerId } = principal;
   return transact(ctx.db, async (tx) => {
     const problems = new Problems();
-    const group = await findGroup(tx, employerId, input.groupNumber);
-    const location = await findLocation(tx, employerId, input.location);
-    const plan = await findPlan(tx, employerId, input.plan);
+    const group = await lookups.group(tx, employerId, input.groupNumber);
+    const location = await lookups.location(tx, employerId, input.location);
+    const plan = await lookups.plan(tx, employerId, input.plan);
     if (!group)
       problems.add(
         "groupNumber",
@@ -77,17 +87,17 @@ export async function enroll(
     );
     let subgroupId: string | null = null;
     if (input.subgroup) {
-      const subgroup = await findSubgroup(tx, group!.id, input.subgroup);
+      const subgroup = await lookups.subgroup(tx, group!.id, input.subgroup);
       if (subgroup) subgroupId = subgroup.id;
       else
         problems.add(
           "subgroup",
-          (await countSubgroups(tx, group!.id))
+          (await lookups.countSubgroups(tx, group!.id))
             ? `${input.subgroup} is not a subgroup of ${input.groupNumber}; see \`hnctl group list\``
             : `must be left out: group ${input.groupNumber} has no subgroups`,
         );
     }
-    if (!(await planOfferedToGroup(tx, plan!.id, group!.id)))
+    if (!(await lookups.planOffered(tx, plan!.id, group!.id)))
       problems.add(
         "plan",
         `${plan!.code} is not offered to group ${input.groupNumber}; see \`hnctl plan list --group ${input.groupNumber}\``,
@@ -109,10 +119,18 @@ export async function enroll(
         relationship: d.relationship,
       })),
     );
-    const subscriberPcp = await checkPcp(tx, problems, "subscriber.pcp", input.subscriber.pcp, plan!);
+    const subscriberPcp = await checkPcp(
+      tx,
+      problems,
+      "subscriber.pcp",
+      input.subscriber.pcp,
+      plan!,
+      null,
+      lookups,
+    );
     const dependentPcps: (string | null)[] = [];
     for (const [i, d] of input.dependents.entries())
-      dependentPcps.push(await checkPcp(tx, problems, `dependents.${i}.pcp`, d.pcp, plan!));
+      dependentPcps.push(await checkPcp(tx, problems, `dependents.${i}.pcp`, d.pcp, plan!, null, lookups));
     problems.throwIfAny();
     await refuseDuplicateSsns(tx, ctx.pii, employerId, [
       { path: "subscriber.ssn", ssn: input.subscriber.ssn },
@@ -122,31 +140,6 @@ export async function enroll(
 
     const memberId = newId("mbr");
     const at = now.toISOString();
-    await tx
-      .insertInto("members")
-      .values({
-        id: memberId,
-        employer_id: employerId,
-        group_id: group!.id,
-        subgroup_id: subgroupId,
-        location_id: location!.id,
-        plan_id: plan!.id,
-        plan_effective_date: input.effectiveDate,
-        status: "active",
-        tier: null,
-        monthly_premium_cents: 0,
-        effective_date: input.effectiveDate,
-        termination_date: null,
-        termination_reason: null,
-        employee_number: input.employeeNumber,
-        hire_date: input.hireDate,
-        employment_status: input.employmentStatus,
-        sort_name: nameKey(input.subscriber.lastName, input.subscriber.firstName),
-        version: 0,
-        created_at: at,
-        updated_at: at,
-      })
-      .execute();
     const common = { memberId, employerId, coverageStart: input.effectiveDate, now: at };
     const rows = [
       newPersonRow(ctx.pii, input.subscriber, {
@@ -162,16 +155,39 @@ export async function enroll(
         }),
       ),
     ];
-    await tx.insertInto("people").values(rows).execute();
-    const member = await settleMember(tx, memberId, now);
+    // Settled up front (the same rule settleMember applies), so enrolling is one insert per table.
+    const settled = settledColumns(rows, plan!);
+    await insertRows(tx, "members", [
+      {
+        id: memberId,
+        employer_id: employerId,
+        group_id: group!.id,
+        subgroup_id: subgroupId,
+        location_id: location!.id,
+        plan_id: plan!.id,
+        plan_effective_date: input.effectiveDate,
+        ...settled,
+        effective_date: input.effectiveDate,
+        termination_date: null,
+        termination_reason: null,
+        employee_number: input.employeeNumber,
+        hire_date: input.hireDate,
+        employment_status: input.employmentStatus,
+        // Version 1, as after any other change: settling counts as one.
+        version: 1,
+        created_at: at,
+        updated_at: at,
+      },
+    ]);
+    await insertRows(tx, "people", rows);
     await recordChange(tx, now, principal, {
       maintenance: MAINTENANCE.enroll,
       memberId,
       effectiveDate: input.effectiveDate,
-      description: `Enrolled ${input.subscriber.firstName} ${input.subscriber.lastName} with ${input.dependents.length} dependent(s) in ${plan!.code}, tier ${member.tier}`,
-      details: { plan: plan!.code, tier: member.tier, personIds: rows.map((r) => r.id) },
+      description: `Enrolled ${input.subscriber.firstName} ${input.subscriber.lastName} with ${input.dependents.length} dependent(s) in ${plan!.code}, tier ${settled.tier}`,
+      details: { plan: plan!.code, tier: settled.tier, personIds: rows.map((r) => r.id) },
     });
-    return memberDetail(tx, await loadMember(tx, principal, memberId));
+    return { memberId, planCode: plan!.code, tier: settled.tier!, people: rows.length };
   });
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { sql } from "kysely";
+import { CompiledQuery, sql } from "kysely";
 import type { z } from "zod";
 import type {
   ImportBatchRequest,
@@ -15,11 +15,11 @@ import type {
 } from "../../contract/imports.js";
 import { DependentInput, EnrollRequest, type MemberDetail } from "../../contract/members.js";
 import type { PortalContext } from "../context.js";
-import type { Db, Tx } from "../db/index.js";
+import { insertRows, type Db, type Tx } from "../db/index.js";
 import { AppError, notFound } from "../errors.js";
 import { newId } from "../ids.js";
 import { inScope, requireFeature, requireInScope, type Principal } from "./access.js";
-import { findProvider } from "./catalog.js";
+import { CatalogLookups } from "./catalog.js";
 import * as enrollment from "./enrollment.js";
 import { loadMember, memberDetail, type MemberRecord, type PersonRow } from "./members.js";
 import { cancelMember } from "./termination.js";
@@ -36,31 +36,37 @@ import { cancelMember } from "./termination.js";
 type Out<T extends z.ZodType> = z.output<T>;
 
 class Rollback extends Error {
-  constructor(readonly result: ImportResult) {
+  constructor(readonly results: ImportResult[]) {
     super("rollback");
   }
 }
 
 /** Operations per write transaction (each in its own savepoint). */
-const CHUNK = 50;
+const CHUNK = 250;
 
 /**
  * Runs `fn` in a savepoint of `tx`, rolled back when it throws. Savepoints are not nested here, so one
  * name does.
  */
 async function inSavepoint<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
-  await sql`savepoint import_op`.execute(tx);
+  await tx.executeQuery(SAVEPOINT.begin);
   let result: T;
   try {
     result = await fn();
   } catch (err) {
-    await sql`rollback to import_op`.execute(tx);
-    await sql`release import_op`.execute(tx);
+    await tx.executeQuery(SAVEPOINT.rollback);
+    await tx.executeQuery(SAVEPOINT.release);
     throw err;
   }
-  await sql`release import_op`.execute(tx);
+  await tx.executeQuery(SAVEPOINT.release);
   return result;
 }
+// Made once: they run twice per imported member.
+const SAVEPOINT = {
+  begin: CompiledQuery.raw("savepoint import_op"),
+  rollback: CompiledQuery.raw("rollback to import_op"),
+  release: CompiledQuery.raw("release import_op"),
+};
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -205,25 +211,38 @@ export async function applyBatch(
       .execute();
   const results: ImportResult[] = [];
   let replayed = 0;
-  const cache = new ProviderCache();
+  const lookups = new CatalogLookups();
   // One write transaction per chunk of operations, each operation in a savepoint of its own: a failed
   // operation rolls back to its savepoint (all of the row or none of it) and its failure is stored; one
   // commit per chunk instead of one per operation. A chunk keeps the write lock for a fraction of a second.
   for (let i = 0; i < input.operations.length; i += CHUNK) {
     const chunk = input.operations.slice(i, i + CHUNK);
     const done = await ctx.db.transaction().execute(async (tx) => {
+      const txCtx = { ...ctx, db: tx };
+      // Inside the write transaction: a concurrent duplicate waits for the first and then sees its result.
+      const stored = new Map(
+        (
+          await tx
+            .selectFrom("import_rows")
+            .selectAll()
+            .where("job_id", "=", job.id)
+            .where(
+              "ref",
+              "in",
+              chunk.map((op) => op.ref),
+            )
+            .execute()
+        ).map((r) => [r.ref, r]),
+      );
+      const fresh = chunk.filter((op) => !stored.has(op.ref));
+      const known = await Preloaded.load(txCtx, principal, fresh);
       const out: ImportResult[] = [];
+      const toStore: { ref: number; opSha: string; result: ImportResult }[] = [];
       for (const op of chunk) {
         const opSha = sha256(JSON.stringify(op));
-        // Inside the write transaction: a concurrent duplicate waits for the first and then sees its result.
-        const stored = await tx
-          .selectFrom("import_rows")
-          .selectAll()
-          .where("job_id", "=", job.id)
-          .where("ref", "=", op.ref)
-          .executeTakeFirst();
-        if (stored) {
-          if (stored.operation_sha256 !== opSha)
+        const before = stored.get(op.ref);
+        if (before) {
+          if (before.operation_sha256 !== opSha)
             out.push(
               failure(
                 op.ref,
@@ -236,19 +255,16 @@ export async function applyBatch(
             );
           else {
             replayed++;
-            out.push(storedResult(stored));
+            out.push(storedResult(before));
           }
           continue;
         }
-        const r = await inSavepoint(tx, async () =>
-          runOperation({ ...ctx, db: tx }, principal, op, cache),
-        ).catch((err: unknown) => {
-          if (err instanceof AppError) return failure(op.ref, err);
-          throw err;
-        });
-        await storeRow(tx, job.id, op.ref, opSha, r, ctx.clock.now());
+        const r = await runInSavepoint(txCtx, principal, op, lookups, known);
+        toStore.push({ ref: op.ref, opSha, result: r });
         out.push(r);
       }
+      // The results land in the same transaction as the changes: a crash keeps both or neither.
+      await storeRows(tx, job.id, toStore, ctx.clock.now());
       return out;
     });
     results.push(...done);
@@ -261,46 +277,74 @@ export async function applyBatch(
   return { results, replayed };
 }
 
-async function storeRow(tx: Tx, jobId: string, ref: number, opSha: string, r: ImportResult, now: Date) {
-  await tx
-    .insertInto("import_rows")
-    .values({
+/** One operation in a savepoint: its failure (a rule refused it) rolls back only its own changes. */
+async function runInSavepoint(
+  ctx: PortalContext,
+  principal: Principal,
+  op: ImportOperation,
+  lookups: CatalogLookups,
+  known: Preloaded,
+): Promise<ImportResult> {
+  try {
+    return await inSavepoint(ctx.db as Tx, () => runOperation(ctx, principal, op, lookups, known));
+  } catch (err) {
+    if (err instanceof AppError) return failure(op.ref, err);
+    throw err;
+  } finally {
+    // What the operation touched is read afresh by any later operation on the same member.
+    known.forget(op);
+  }
+}
+
+async function storeRows(
+  tx: Tx,
+  jobId: string,
+  rows: { ref: number; opSha: string; result: ImportResult }[],
+  now: Date,
+) {
+  if (!rows.length) return;
+  const at = now.toISOString();
+  await insertRows(
+    tx,
+    "import_rows",
+    rows.map(({ ref, opSha, result: r }) => ({
       job_id: jobId,
       ref,
       operation_sha256: opSha,
       outcome: r.outcome,
       member_id: r.memberId,
       result: JSON.stringify({ changes: r.changes, error: r.error }),
-      at: now.toISOString(),
-    })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+      at,
+    })),
+    { onConflict: "ignore" },
+  );
 }
 
-/** What each operation would do: the same code as applying, in a transaction that is rolled back. */
+/**
+ * What each operation would do: the same code as applying, in a transaction that is rolled back. The
+ * operations of a chunk run one after the other in it, so an operation sees what the earlier ones of the
+ * same request would have done (as it will when applied).
+ */
 export async function planBatch(
   ctx: PortalContext,
   principal: Principal,
   operations: ImportOperation[],
 ): Promise<{ results: ImportResult[] }> {
   const results: ImportResult[] = [];
-  const cache = new ProviderCache();
-  // A transaction per operation, always rolled back: cheaper than savepoints here, as nothing commits.
-  for (const op of operations) {
+  const lookups = new CatalogLookups();
+  for (let i = 0; i < operations.length; i += CHUNK) {
+    const chunk = operations.slice(i, i + CHUNK);
     try {
       await ctx.db.transaction().execute(async (tx) => {
-        let r: ImportResult;
-        try {
-          r = await runOperation({ ...ctx, db: tx }, principal, op, cache);
-        } catch (err) {
-          if (err instanceof AppError) r = failure(op.ref, err);
-          else throw err;
-        }
-        throw new Rollback(r);
+        const txCtx = { ...ctx, db: tx };
+        const known = await Preloaded.load(txCtx, principal, chunk);
+        const out: ImportResult[] = [];
+        for (const op of chunk) out.push(await runInSavepoint(txCtx, principal, op, lookups, known));
+        throw new Rollback(out);
       });
     } catch (err) {
       if (!(err instanceof Rollback)) throw err;
-      results.push(err.result);
+      results.push(...err.results);
     }
   }
   return { results };
@@ -316,65 +360,204 @@ function failure(ref: number, err: AppError): ImportResult {
   };
 }
 
-// ---------------------------------------------------------------- one operation
+// ---------------------------------------------------------------- reading ahead
 
-class ProviderCache {
-  readonly #ids = new Map<string, string | null>();
-  async id(db: Db, ref: string): Promise<string | null> {
-    if (!this.#ids.has(ref)) this.#ids.set(ref, (await findProvider(db, ref))?.id ?? null);
-    return this.#ids.get(ref)!;
+type Target = { id: string; group_id: string; location_id: string };
+type Place = {
+  group_number: string;
+  location: string;
+  subgroup: string | null;
+  plan: string;
+  requires_pcp: number;
+};
+
+/** An operation's key: its employee number, else its subscriber's SSN (as the lookup hash). */
+function targetKey(ctx: PortalContext, op: ImportOperation): string | undefined {
+  if (op.employeeNumber) return `E:${op.employeeNumber}`;
+  if (op.subscriber?.ssn) return `S:${ctx.pii.lookupHash(op.subscriber.ssn)}`;
+  return undefined;
+}
+
+/**
+ * The members a chunk of operations is about, read in a few queries instead of a few per operation:
+ * who each key names, and those members' people, COBRA coverages and places. An operation that finds
+ * nothing here (or that follows one which changed the same member) reads for itself, as before.
+ */
+class Preloaded {
+  private constructor(
+    private readonly ctx: PortalContext,
+    readonly targets: Map<string, Target | null>,
+    readonly records: Map<string, MemberRecord>,
+    readonly places: Map<string, Place>,
+  ) {}
+
+  static async load(ctx: PortalContext, principal: Principal, ops: ImportOperation[]): Promise<Preloaded> {
+    const db = ctx.db;
+    const targets = new Map<string, Target | null>();
+    const numbers = [...new Set(ops.flatMap((op) => (op.employeeNumber ? [op.employeeNumber] : [])))];
+    const hashes = [
+      ...new Set(
+        ops.flatMap((op) =>
+          !op.employeeNumber && op.subscriber?.ssn ? [ctx.pii.lookupHash(op.subscriber.ssn)] : [],
+        ),
+      ),
+    ];
+    for (const n of numbers) targets.set(`E:${n}`, null);
+    for (const h of hashes) targets.set(`S:${h}`, null);
+    if (numbers.length) {
+      const rows = await db
+        .selectFrom("members")
+        .select(["id", "group_id", "location_id", "employee_number", "status", "created_at"])
+        .where("employer_id", "=", principal.employerId)
+        .where("employee_number", "in", numbers)
+        .execute();
+      // The same choice as findTarget: coverage not ended first, then the most recent.
+      const rank = (r: (typeof rows)[number]) => (r.status === "active" || r.status === "cobra" ? 0 : 1);
+      rows.sort((a, b) => rank(a) - rank(b) || b.created_at.localeCompare(a.created_at));
+      for (const r of rows) {
+        const key = `E:${r.employee_number}`;
+        if (!targets.get(key)) targets.set(key, r);
+      }
+    }
+    if (hashes.length) {
+      const rows = await db
+        .selectFrom("people")
+        .innerJoin("members", "members.id", "people.member_id")
+        .select(["members.id", "members.group_id", "members.location_id", "people.ssn_hmac"])
+        .where("people.employer_id", "=", principal.employerId)
+        .where("people.ssn_hmac", "in", hashes)
+        .where("people.relationship", "=", "subscriber")
+        .orderBy("members.created_at", "desc")
+        .execute();
+      for (const r of rows) {
+        const key = `S:${r.ssn_hmac}`;
+        if (!targets.get(key)) targets.set(key, r);
+      }
+    }
+    const ids = [...new Set([...targets.values()].flatMap((t) => (t ? [t.id] : [])))];
+    const records = new Map<string, MemberRecord>();
+    const places = new Map<string, Place>();
+    if (ids.length) {
+      const [members, people, cobra, placeRows] = await Promise.all([
+        db.selectFrom("members").selectAll().where("id", "in", ids).execute(),
+        db
+          .selectFrom("people")
+          .selectAll()
+          .where("member_id", "in", ids)
+          .orderBy(sql`people.rowid`)
+          .execute(),
+        db
+          .selectFrom("cobra_coverages")
+          .selectAll()
+          .where("member_id", "in", ids)
+          .orderBy(sql`cobra_coverages.rowid`)
+          .execute(),
+        placeQuery(db).where("members.id", "in", ids).execute(),
+      ]);
+      for (const member of members) records.set(member.id, { member, people: [], cobra: [] });
+      for (const p of people) records.get(p.member_id)?.people.push(p);
+      for (const c of cobra) records.get(c.member_id)?.cobra.push(c);
+      // As loadMember orders them: the subscriber first, then dependents in the order they were added.
+      for (const r of records.values())
+        r.people.sort(
+          (a, b) => Number(b.relationship === "subscriber") - Number(a.relationship === "subscriber"),
+        );
+      for (const { id, ...place } of placeRows) places.set(id, place);
+    }
+    return new Preloaded(ctx, targets, records, places);
+  }
+
+  /** After an operation ran: later ones read its member again (it may have been added or changed). */
+  forget(op: ImportOperation) {
+    const key = targetKey(this.ctx, op);
+    if (!key) return;
+    const target = this.targets.get(key);
+    this.targets.delete(key);
+    if (target) {
+      this.records.delete(target.id);
+      this.places.delete(target.id);
+    }
   }
 }
 
+/** Group, subgroup, location and plan of members, by the codes a roster file uses. */
+function placeQuery(db: Db | Tx) {
+  return db
+    .selectFrom("members")
+    .innerJoin("groups", "groups.id", "members.group_id")
+    .innerJoin("locations", "locations.id", "members.location_id")
+    .innerJoin("plans", "plans.id", "members.plan_id")
+    .leftJoin("subgroups", "subgroups.id", "members.subgroup_id")
+    .select([
+      "members.id",
+      "groups.group_number",
+      "locations.code as location",
+      "subgroups.code as subgroup",
+      "plans.code as plan",
+      "plans.requires_pcp",
+    ]);
+}
+
+// ---------------------------------------------------------------- one operation
+
 /** The member an operation is about: by employee number within the employer, else by the subscriber's SSN. */
-async function findTarget(ctx: PortalContext, principal: Principal, op: ImportOperation) {
+async function findTarget(ctx: PortalContext, principal: Principal, op: ImportOperation, known: Preloaded) {
   const db = ctx.db;
-  let row: { id: string; group_id: string; location_id: string } | undefined;
-  if (op.employeeNumber) {
-    // The member whose coverage has not ended wins; else the most recent one (re-enrolling is an add).
-    row = await db
-      .selectFrom("members")
-      .select(["id", "group_id", "location_id"])
-      .where("employer_id", "=", principal.employerId)
-      .where("employee_number", "=", op.employeeNumber)
-      .orderBy((eb) => eb.case().when("status", "in", ["active", "cobra"]).then(0).else(1).end())
-      .orderBy("created_at", "desc")
-      .executeTakeFirst();
-  } else if (op.subscriber?.ssn) {
-    row = await db
-      .selectFrom("people")
-      .innerJoin("members", "members.id", "people.member_id")
-      .select(["members.id", "members.group_id", "members.location_id"])
-      .where("people.employer_id", "=", principal.employerId)
-      .where("people.ssn_hmac", "=", ctx.pii.lookupHash(op.subscriber.ssn))
-      .where("people.relationship", "=", "subscriber")
-      .orderBy("members.created_at", "desc")
-      .executeTakeFirst();
-  } else
-    throw new AppError(
-      422,
-      "unprocessable",
-      "needs an employee number or the subscriber's SSN to find the member",
-      [{ path: "employeeNumber", message: "is required (or the subscriber's SSN)" }],
-    );
+  const key = targetKey(ctx, op);
+  let row: Target | null | undefined = key ? known.targets.get(key) : undefined;
+  if (row === undefined) {
+    if (op.employeeNumber) {
+      // The member whose coverage has not ended wins; else the most recent one (re-enrolling is an add).
+      row = await db
+        .selectFrom("members")
+        .select(["id", "group_id", "location_id"])
+        .where("employer_id", "=", principal.employerId)
+        .where("employee_number", "=", op.employeeNumber)
+        .orderBy((eb) => eb.case().when("status", "in", ["active", "cobra"]).then(0).else(1).end())
+        .orderBy("created_at", "desc")
+        .executeTakeFirst();
+    } else if (op.subscriber?.ssn) {
+      row = await db
+        .selectFrom("people")
+        .innerJoin("members", "members.id", "people.member_id")
+        .select(["members.id", "members.group_id", "members.location_id"])
+        .where("people.employer_id", "=", principal.employerId)
+        .where("people.ssn_hmac", "=", ctx.pii.lookupHash(op.subscriber.ssn))
+        .where("people.relationship", "=", "subscriber")
+        .orderBy("members.created_at", "desc")
+        .executeTakeFirst();
+    } else
+      throw new AppError(
+        422,
+        "unprocessable",
+        "needs an employee number or the subscriber's SSN to find the member",
+        [{ path: "employeeNumber", message: "is required (or the subscriber's SSN)" }],
+      );
+  }
   if (!row) return undefined;
   // Out of the caller's scope is "not found", exactly as on the single-member routes.
-  const key = op.employeeNumber ? `employee number ${op.employeeNumber}` : "the subscriber's SSN";
+  const what = op.employeeNumber ? `employee number ${op.employeeNumber}` : "the subscriber's SSN";
   requireInScope(
     principal,
     { employerId: principal.employerId, groupId: row.group_id, locationId: row.location_id },
-    `member with ${key}`,
+    `member with ${what}`,
   );
   return row.id;
+}
+
+/** The member's record: read ahead with its chunk, or now (after an earlier operation changed it). */
+async function recordOf(ctx: PortalContext, principal: Principal, memberId: string, known: Preloaded) {
+  return known.records.get(memberId) ?? loadMember(ctx.db, principal, memberId);
 }
 
 async function runOperation(
   ctx: PortalContext,
   principal: Principal,
   op: ImportOperation,
-  providers: ProviderCache,
+  lookups: CatalogLookups,
+  known: Preloaded,
 ): Promise<ImportResult> {
-  const memberId = await findTarget(ctx, principal, op);
+  const memberId = await findTarget(ctx, principal, op, known);
   const done = (outcome: ImportResult["outcome"], id: string, changes: string[]): ImportResult => ({
     ref: op.ref,
     outcome,
@@ -387,9 +570,10 @@ async function runOperation(
       throw notFound(
         op.employeeNumber ? `member with employee number ${op.employeeNumber}` : "member with that SSN",
       );
-    const added = await enrollment.enroll(ctx, principal, enrollInput(op));
-    const people = 1 + added.dependents.length;
-    return done("added", added.id, [`enroll ${added.plan.code} tier ${added.tier}, ${people} person(s)`]);
+    const added = await enrollment.enrollMember(ctx, principal, enrollInput(op), lookups);
+    return done("added", added.memberId, [
+      `enroll ${added.planCode} tier ${added.tier}, ${added.people} person(s)`,
+    ]);
   }
   if (op.action === "add")
     throw new AppError(
@@ -403,7 +587,7 @@ async function runOperation(
       throw new AppError(422, "unprocessable", "terminate needs a termination date", [
         { path: "terminate.date", message: "is required" },
       ]);
-    const record = await loadMember(ctx.db, principal, memberId);
+    const record = await recordOf(ctx, principal, memberId, known);
     if (record.member.termination_date === op.terminate.date) return done("unchanged", memberId, []);
     await cancelMember(ctx, principal, memberId, {
       terminationDate: op.terminate.date,
@@ -411,7 +595,7 @@ async function runOperation(
     });
     return done("terminated", memberId, [`terminate after ${op.terminate.date} (${op.terminate.reason})`]);
   }
-  const changes = await changeMember(ctx, principal, memberId, op, providers);
+  const changes = await changeMember(ctx, principal, memberId, op, lookups, known);
   return done(changes.length ? "changed" : "unchanged", memberId, changes);
 }
 
@@ -552,28 +736,17 @@ async function changeMember(
   principal: Principal,
   memberId: string,
   op: ImportOperation,
-  providers: ProviderCache,
+  lookups: CatalogLookups,
+  known: Preloaded,
 ): Promise<string[]> {
-  let record = await loadMember(ctx.db, principal, memberId);
+  let record = await recordOf(ctx, principal, memberId, known);
   const { member } = record;
   const subscriber = record.people.find((p) => p.relationship === "subscriber")!;
   const changes: string[] = [];
   const problems: { path: string; message: string }[] = [];
-  const place = await ctx.db
-    .selectFrom("members")
-    .innerJoin("groups", "groups.id", "members.group_id")
-    .innerJoin("locations", "locations.id", "members.location_id")
-    .innerJoin("plans", "plans.id", "members.plan_id")
-    .leftJoin("subgroups", "subgroups.id", "members.subgroup_id")
-    .select([
-      "groups.group_number",
-      "locations.code as location",
-      "subgroups.code as subgroup",
-      "plans.code as plan",
-      "plans.requires_pcp",
-    ])
-    .where("members.id", "=", memberId)
-    .executeTakeFirstOrThrow();
+  const place =
+    known.places.get(memberId) ??
+    (await placeQuery(ctx.db).where("members.id", "=", memberId).executeTakeFirstOrThrow());
   if (op.groupNumber && op.groupNumber !== place.group_number)
     problems.push({
       path: "groupNumber",
@@ -637,7 +810,10 @@ async function changeMember(
         changes.push(`employmentStatus: ${member.employment_status} → ${op.employmentStatus}`);
     }
     const current = record.people.find((p) => p.id === subscriber.id)!;
-    if (op.subscriber.pcp && (await providers.id(ctx.db, op.subscriber.pcp)) !== current.pcp_provider_id) {
+    if (
+      op.subscriber.pcp &&
+      ((await lookups.provider(ctx.db, op.subscriber.pcp))?.id ?? null) !== current.pcp_provider_id
+    ) {
       await enrollment.changePcp(ctx, principal, memberId, {
         personId: subscriber.id,
         provider: op.subscriber.pcp,
@@ -717,7 +893,7 @@ async function changeMember(
     if (
       d.pcp &&
       place.requires_pcp &&
-      (await providers.id(ctx.db, d.pcp)) !== p.pcp_provider_id &&
+      ((await lookups.provider(ctx.db, d.pcp))?.id ?? null) !== p.pcp_provider_id &&
       !(op.plan && op.plan !== place.plan)
     ) {
       await enrollment.changePcp(ctx, principal, memberId, { personId: p.id, provider: d.pcp });

@@ -5,7 +5,7 @@ import { AppError, type Problems } from "../errors.js";
 import { newId } from "../ids.js";
 import type { PiiVault } from "../pii.js";
 import { maskSsn } from "../pii.js";
-import { findProvider, providerInNetwork, type PlanRow } from "./catalog.js";
+import { CatalogLookups, type PlanRow } from "./catalog.js";
 import {
   CHILD_AGE_LIMIT,
   NEWBORN_DAYS,
@@ -76,6 +76,7 @@ export async function checkPcp(
   ref: string | undefined,
   plan: PlanRow,
   currentPcpId: string | null = null,
+  lookups = new CatalogLookups(),
 ): Promise<string | null> {
   if (!plan.requires_pcp) {
     if (ref) problems.add(path, `must be left out: plan ${plan.code} does not use primary care physicians`);
@@ -88,7 +89,7 @@ export async function checkPcp(
     );
     return null;
   }
-  const provider = await findProvider(db, ref);
+  const provider = await lookups.provider(db, ref);
   if (!provider) {
     problems.add(
       path,
@@ -96,7 +97,7 @@ export async function checkPcp(
     );
     return null;
   }
-  if (!(await providerInNetwork(db, provider.id, plan.id))) {
+  if (!(await lookups.inNetwork(db, provider.id, plan.id))) {
     problems.add(
       path,
       `${provider.first_name} ${provider.last_name} (${provider.npi}) is not in plan ${plan.code}'s network`,
@@ -132,10 +133,10 @@ export async function refuseDuplicateSsns(
   exceptMemberId?: string,
 ): Promise<void> {
   const seen = new Map<string, string>();
+  const wanted: { path: string; hmac: string; last4: string | null }[] = [];
   for (const entry of entries) {
     const hmac = entry.hmac ?? (entry.ssn ? pii.lookupHash(entry.ssn) : null);
     if (!hmac) continue;
-    const last4 = entry.ssn?.slice(-4) ?? null;
     const earlier = seen.get(hmac);
     if (earlier)
       throw new AppError(
@@ -145,23 +146,32 @@ export async function refuseDuplicateSsns(
         [{ path: entry.path, message: `is the same SSN as ${earlier}` }],
       );
     seen.set(hmac, entry.path);
-    let q = db
-      .selectFrom("people")
-      .select(["member_id", "ssn_last4"])
-      .where("employer_id", "=", employerId)
-      .where("ssn_hmac", "=", hmac)
-      .where("status", "in", ["active", "cobra"]);
-    if (exceptMemberId) q = q.where("member_id", "!=", exceptMemberId);
-    const holder = await q.executeTakeFirst();
-    if (holder) {
-      const masked = maskSsn(holder.ssn_last4 ?? last4);
-      throw new AppError(
-        409,
-        "duplicate_ssn",
-        `SSN ${masked} is already enrolled on member ${holder.member_id}; update that member instead`,
-        [{ path: entry.path, message: `SSN ${masked} is already enrolled on member ${holder.member_id}` }],
-      );
-    }
+    wanted.push({ path: entry.path, hmac, last4: entry.ssn?.slice(-4) ?? null });
+  }
+  if (!wanted.length) return;
+  // One query for all of them (a family is enrolled at once); the first entry in order is the one named.
+  let q = db
+    .selectFrom("people")
+    .select(["member_id", "ssn_hmac", "ssn_last4"])
+    .where("employer_id", "=", employerId)
+    .where(
+      "ssn_hmac",
+      "in",
+      wanted.map((w) => w.hmac),
+    )
+    .where("status", "in", ["active", "cobra"]);
+  if (exceptMemberId) q = q.where("member_id", "!=", exceptMemberId);
+  const holders = new Map((await q.execute()).map((h) => [h.ssn_hmac, h]));
+  for (const entry of wanted) {
+    const holder = holders.get(entry.hmac);
+    if (!holder) continue;
+    const masked = maskSsn(holder.ssn_last4 ?? entry.last4);
+    throw new AppError(
+      409,
+      "duplicate_ssn",
+      `SSN ${masked} is already enrolled on member ${holder.member_id}; update that member instead`,
+      [{ path: entry.path, message: `SSN ${masked} is already enrolled on member ${holder.member_id}` }],
+    );
   }
 }
 
@@ -237,9 +247,23 @@ export function ssnColumns(pii: PiiVault, ssn: string | undefined) {
   };
 }
 
+/** What follows from who is covered: status, tier, premium and the search name. */
+export function settledColumns(people: PersonRow[], plan: PlanRow) {
+  const subscriber = people.find((p) => p.relationship === "subscriber")!;
+  const covered = people.filter((p) => p.status === "active");
+  const active = subscriber.status === "active";
+  const tier = active ? tierFor(covered.map((p) => p.relationship)) : null;
+  return {
+    status: active ? "active" : people.some((p) => p.status === "cobra") ? "cobra" : "terminated",
+    tier,
+    monthly_premium_cents: tier ? rateFor(plan, tier) : 0,
+    sort_name: subscriber.name_key,
+  } as const;
+}
+
 /**
- * Recomputes what follows from the people: status, tier, premium and the search name, and bumps the
- * version. Every change calls it last, so the stored tier and premium can never drift from who is covered.
+ * Recomputes what follows from the people (settledColumns) and bumps the version. Every change calls it
+ * last, so the stored tier and premium can never drift from who is covered.
  */
 export async function settleMember(tx: Tx, memberId: string, now: Date): Promise<MemberRow> {
   const member = await tx
@@ -251,21 +275,13 @@ export async function settleMember(tx: Tx, memberId: string, now: Date): Promise
     tx.selectFrom("people").selectAll().where("member_id", "=", memberId).execute(),
     tx.selectFrom("plans").selectAll().where("id", "=", member.plan_id).executeTakeFirstOrThrow(),
   ]);
-  const subscriber = people.find((p) => p.relationship === "subscriber")!;
-  const covered = people.filter((p) => p.status === "active");
-  const active = subscriber.status === "active";
-  const tier = active ? tierFor(covered.map((p) => p.relationship)) : null;
-  const changes = {
-    status: active ? "active" : people.some((p) => p.status === "cobra") ? "cobra" : "terminated",
-    tier,
-    monthly_premium_cents: tier ? rateFor(plan, tier) : 0,
-    sort_name: subscriber.name_key,
-    version: sql<number>`version + 1`,
-    updated_at: now.toISOString(),
-  } as const;
   return tx
     .updateTable("members")
-    .set(changes)
+    .set({
+      ...settledColumns(people, plan),
+      version: sql<number>`version + 1`,
+      updated_at: now.toISOString(),
+    })
     .where("id", "=", memberId)
     .returningAll()
     .executeTakeFirstOrThrow();
