@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import iconv from "iconv-lite";
-import { inspectFile, parseDate, readRows, type ReadRow } from "../../src/cli/roster/read.js";
+import { inspectFile, parseDate, readRowBatches, type ReadRow } from "../../src/cli/roster/read.js";
 import { plannedOperations, scanRoster, type Planned } from "../../src/cli/roster/plan.js";
 import { CliError } from "../../src/cli/errors.js";
 
@@ -25,7 +25,7 @@ async function rows(path: string, delimiter?: string): Promise<{ rows: ReadRow[]
   const source = await inspectFile(path, delimiter);
   const warnings: string[] = [];
   const out: ReadRow[] = [];
-  for await (const r of readRows(source, { warn: (w) => warnings.push(w) })) out.push(r);
+  for await (const batch of readRowBatches(source, { warn: (w) => warnings.push(w) })) out.push(...batch);
   return { rows: out, warnings };
 }
 

@@ -1,5 +1,12 @@
 import { createHash } from "node:crypto";
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import {
+  createWriteStream,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+  existsSync,
+  type WriteStream,
+} from "node:fs";
 import { join } from "node:path";
 import type { ImportResult } from "../../contract/imports.js";
 import type { PortalClient } from "../../client/portal-client.js";
@@ -61,19 +68,34 @@ export interface ResultFiles {
   unprocessed: string;
 }
 
-/** `<job>-success.csv`, `<job>-failed.csv`, `<job>-unprocessed.csv`: the original row plus line and outcome. */
+/**
+ * `<job>-success.csv`, `<job>-failed.csv`, `<job>-unprocessed.csv`: the original row plus line and
+ * outcome. Rows are formatted a few hundred at a time (csv-stringify's sync API; a stream costs a
+ * callback per row) and every cell that Excel would run as a formula is escaped.
+ */
 export class ResultWriter {
+  static readonly #FLUSH_AT = 500;
   readonly paths: ResultFiles;
-  readonly #streams: Record<keyof ResultFiles, { write(row: string[]): void; end(): Promise<void> }>;
-  counts = { success: 0, failed: 0, unprocessed: 0 };
+  readonly counts = { success: 0, failed: 0, unprocessed: 0 };
+  readonly #files: Record<keyof ResultFiles, WriteStream>;
+  readonly #pending: Record<keyof ResultFiles, string[][]> = { success: [], failed: [], unprocessed: [] };
+  readonly #stringify: typeof import("csv-stringify/sync").stringify;
+  readonly #width: number;
 
-  private constructor(paths: ResultFiles, streams: ResultWriter["#streams" & keyof ResultWriter] | never) {
+  private constructor(
+    paths: ResultFiles,
+    files: Record<keyof ResultFiles, WriteStream>,
+    stringify: typeof import("csv-stringify/sync").stringify,
+    width: number,
+  ) {
     this.paths = paths;
-    this.#streams = streams as never;
+    this.#files = files;
+    this.#stringify = stringify;
+    this.#width = width;
   }
 
   static async open(dir: string, jobId: string, header: string[]): Promise<ResultWriter> {
-    const { stringify } = await import("csv-stringify");
+    const { stringify } = await import("csv-stringify/sync");
     mkdirSync(dir, { recursive: true });
     const paths = {
       success: join(dir, `${jobId}-success.csv`),
@@ -87,57 +109,61 @@ export class ResultWriter {
     };
     const open = (name: keyof ResultFiles) => {
       const file = createWriteStream(paths[name]);
-      const csv = stringify({ escape_formulas: true, header: true, columns: [...header, ...extra[name]] });
-      csv.pipe(file);
-      return {
-        write: (row: string[]) => void csv.write(row),
-        end: () =>
-          new Promise<void>((resolve, reject) => {
-            file.on("finish", resolve).on("error", reject);
-            csv.end();
-          }),
-      };
+      file.write(stringify([[...header, ...extra[name]]], { escape_formulas: true }));
+      return file;
     };
-    return new ResultWriter(paths, {
-      success: open("success"),
-      failed: open("failed"),
-      unprocessed: open("unprocessed"),
-    } as never);
+    const files = { success: open("success"), failed: open("failed"), unprocessed: open("unprocessed") };
+    return new ResultWriter(paths, files, stringify, header.length);
   }
 
-  #pad(cells: string[], width: number) {
-    return cells.length >= width
-      ? cells.slice(0, width)
-      : [...cells, ...Array<string>(width - cells.length).fill("")];
+  /** The original cells, cut or padded to the header's width so the columns line up. */
+  #cells(row: SourceLine): string[] {
+    const cells = row.cells.slice(0, this.#width);
+    while (cells.length < this.#width) cells.push("");
+    return cells;
   }
-  headerWidth = 0;
+
+  #add(name: keyof ResultFiles, row: string[]) {
+    this.counts[name]++;
+    const pending = this.#pending[name];
+    pending.push(row);
+    if (pending.length >= ResultWriter.#FLUSH_AT) this.#flush(name);
+  }
+
+  #flush(name: keyof ResultFiles) {
+    const pending = this.#pending[name];
+    if (!pending.length) return;
+    this.#files[name].write(this.#stringify(pending, { escape_formulas: true }));
+    this.#pending[name] = [];
+  }
 
   success(rows: SourceLine[], r: ImportResult) {
-    for (const row of rows) {
-      this.#streams.success.write([
-        ...this.#pad(row.cells, this.headerWidth),
+    for (const row of rows)
+      this.#add("success", [
+        ...this.#cells(row),
         String(row.line),
         r.outcome,
         r.memberId ?? "",
         r.changes.join("; "),
       ]);
-      this.counts.success++;
-    }
   }
   failed(rows: SourceLine[], message: string) {
-    for (const row of rows) {
-      this.#streams.failed.write([...this.#pad(row.cells, this.headerWidth), String(row.line), message]);
-      this.counts.failed++;
-    }
+    for (const row of rows) this.#add("failed", [...this.#cells(row), String(row.line), message]);
   }
   unprocessed(rows: SourceLine[]) {
-    for (const row of rows) {
-      this.#streams.unprocessed.write([...this.#pad(row.cells, this.headerWidth), String(row.line)]);
-      this.counts.unprocessed++;
-    }
+    for (const row of rows) this.#add("unprocessed", [...this.#cells(row), String(row.line)]);
   }
   async close() {
-    await Promise.all(Object.values(this.#streams).map((s) => s.end()));
+    await Promise.all(
+      (Object.keys(this.#files) as (keyof ResultFiles)[]).map((name) => {
+        this.#flush(name);
+        const file = this.#files[name];
+        return new Promise<void>((resolve, reject) => {
+          file.on("finish", resolve).on("error", reject);
+          file.end();
+        });
+      }),
+    );
   }
 }
 

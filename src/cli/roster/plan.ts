@@ -1,6 +1,6 @@
 import type { ImportOperationInput, ImportResult } from "../../contract/imports.js";
 import type { PortalClient } from "../../client/portal-client.js";
-import { readRows, type ReadOptions, type RosterSource } from "./read.js";
+import { readRowBatches, type ReadOptions, type RosterSource } from "./read.js";
 
 /*
  * Stage 2, planning: typed rows → one operation per member (a subscriber with its dependents), and
@@ -8,7 +8,8 @@ import { readRows, type ReadOptions, type RosterSource } from "./read.js";
  * there is none), in any order: a dependent may come before its subscriber. Two streaming passes: the
  * first validates every row and notes the last line of each member (and terminations, duplicates,
  * invalid members); the second emits a member's operation as soon as its last row is read, so only
- * members still open are held in memory.
+ * members still open are held in memory. The second pass checks against the schema only the rows the
+ * first found invalid (for their messages): the others passed it already.
  */
 
 export interface Scan {
@@ -22,6 +23,8 @@ export interface Scan {
   badKeys: Map<string, number>;
   /** line of a duplicate row → line of the first row for that person */
   duplicates: Map<number, number>;
+  /** lines of invalid rows */
+  invalidLines: Set<number>;
   terminations: { line: number; label: string }[];
 }
 
@@ -34,28 +37,31 @@ export async function scanRoster(source: RosterSource, opts: ReadOptions): Promi
     lastLine: new Map(),
     badKeys: new Map(),
     duplicates: new Map(),
+    invalidLines: new Set(),
     terminations: [],
   };
   const people = new Map<string, number>();
-  for await (const row of readRows(source, opts)) {
-    scan.dataRows++;
-    if (!row.ok) {
-      scan.invalidRows++;
-      if (row.key && !scan.badKeys.has(row.key)) scan.badKeys.set(row.key, row.line);
-      continue;
+  for await (const batch of readRowBatches(source, opts))
+    for (const row of batch) {
+      scan.dataRows++;
+      if (!row.ok) {
+        scan.invalidRows++;
+        scan.invalidLines.add(row.line);
+        if (row.key && !scan.badKeys.has(row.key)) scan.badKeys.set(row.key, row.line);
+        continue;
+      }
+      const first = people.get(row.personKey);
+      if (first !== undefined) {
+        scan.duplicates.set(row.line, first);
+        scan.invalidRows++;
+        continue;
+      }
+      people.set(row.personKey, row.line);
+      scan.validRows++;
+      if (!scan.lastLine.has(row.key)) scan.operations++;
+      scan.lastLine.set(row.key, row.line);
+      if (row.action === "terminate") scan.terminations.push({ line: row.line, label: row.label });
     }
-    const first = people.get(row.personKey);
-    if (first !== undefined) {
-      scan.duplicates.set(row.line, first);
-      scan.invalidRows++;
-      continue;
-    }
-    people.set(row.personKey, row.line);
-    scan.validRows++;
-    if (!scan.lastLine.has(row.key)) scan.operations++;
-    scan.lastLine.set(row.key, row.line);
-    if (row.action === "terminate") scan.terminations.push({ line: row.line, label: row.label });
-  }
   for (const key of scan.badKeys.keys()) if (scan.lastLine.delete(key)) scan.operations--;
   return scan;
 }
@@ -75,44 +81,46 @@ export async function* plannedOperations(
   opts: ReadOptions,
 ): AsyncGenerator<Planned> {
   const open = new Map<string, { op: ImportOperationInput; rows: SourceLine[]; label: string }>();
-  for await (const row of readRows(source, opts)) {
-    const src = { line: row.line, cells: row.cells };
-    if (!row.ok) {
-      yield { kind: "invalid", rows: [src], errors: row.errors };
-      continue;
+  const schemaCheck = (line: number) => scan.invalidLines.has(line);
+  for await (const batch of readRowBatches(source, { ...opts, schemaCheck }))
+    for (const row of batch) {
+      const src = { line: row.line, cells: row.cells };
+      if (!row.ok) {
+        yield { kind: "invalid", rows: [src], errors: row.errors };
+        continue;
+      }
+      const dup = scan.duplicates.get(row.line);
+      if (dup !== undefined) {
+        yield {
+          kind: "invalid",
+          rows: [src],
+          errors: [`duplicate row for the same person as line ${dup} (that one is used)`],
+        };
+        continue;
+      }
+      const bad = scan.badKeys.get(row.key);
+      if (bad !== undefined) {
+        yield {
+          kind: "invalid",
+          rows: [src],
+          errors: [`another row of this member (line ${bad}) is invalid; fix it and import again`],
+        };
+        continue;
+      }
+      let group = open.get(row.key);
+      if (!group) {
+        group = { op: { ref: row.line, action: "change", dependents: [] }, rows: [], label: row.label };
+        open.set(row.key, group);
+      }
+      merge(group, row.part, row.relationship === "subscriber", row.label);
+      group.rows.push(src);
+      if (scan.lastLine.get(row.key) === row.line) {
+        open.delete(row.key);
+        // ref: the member's first line, so results sort in file order and a resume finds the same refs.
+        group.op.ref = group.rows[0]!.line;
+        yield { kind: "operation", ...group };
+      }
     }
-    const dup = scan.duplicates.get(row.line);
-    if (dup !== undefined) {
-      yield {
-        kind: "invalid",
-        rows: [src],
-        errors: [`duplicate row for the same person as line ${dup} (that one is used)`],
-      };
-      continue;
-    }
-    const bad = scan.badKeys.get(row.key);
-    if (bad !== undefined) {
-      yield {
-        kind: "invalid",
-        rows: [src],
-        errors: [`another row of this member (line ${bad}) is invalid; fix it and import again`],
-      };
-      continue;
-    }
-    let group = open.get(row.key);
-    if (!group) {
-      group = { op: { ref: row.line, action: "change", dependents: [] }, rows: [], label: row.label };
-      open.set(row.key, group);
-    }
-    merge(group, row.part, row.relationship === "subscriber", row.label);
-    group.rows.push(src);
-    if (scan.lastLine.get(row.key) === row.line) {
-      open.delete(row.key);
-      // ref: the member's first line, so results sort in file order and a resume finds the same refs.
-      group.op.ref = group.rows[0]!.line;
-      yield { kind: "operation", ...group };
-    }
-  }
 }
 
 function merge(

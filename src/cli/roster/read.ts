@@ -153,10 +153,19 @@ export interface ReadOptions {
   warn?: (message: string) => void;
   /** The header cells as they are in the file (result files repeat them). */
   onHeader?: (cells: string[]) => void;
+  /**
+   * Lines to check against the contract's schema; the others were checked by an earlier pass over the
+   * same file and only need their values built. Default: every line.
+   */
+  schemaCheck?: (line: number) => boolean;
 }
 
-/** Reads the file: the header is checked first (missing required columns stop everything), then each row. */
-export async function* readRows(source: RosterSource, opts: ReadOptions): AsyncGenerator<ReadRow> {
+/**
+ * Reads the file: the header is checked first (missing required columns stop everything), then each
+ * row. Rows come in batches, one per chunk of the file: records are taken from the parser as soon as a
+ * chunk is written, without a promise per record.
+ */
+export async function* readRowBatches(source: RosterSource, opts: ReadOptions): AsyncGenerator<ReadRow[]> {
   const { parse } = await import("csv-parse");
   const { ImportOperation } = await import("../../contract/imports.js");
   const parser = parse({
@@ -168,41 +177,56 @@ export async function* readRows(source: RosterSource, opts: ReadOptions): AsyncG
     skip_records_with_empty_values: true,
     trim: false,
   });
-  const feed = (async () => {
-    try {
-      for await (const text of decodedText(source))
-        if (!parser.write(text)) await new Promise((r) => parser.once("drain", r));
-      parser.end();
-    } catch (err) {
-      parser.destroy(err as Error);
-    }
-  })();
   let columns: (Column | null)[] | undefined;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{
-      record: string[];
-      info: { lines: number };
-    }>) {
-      const newlines = record.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0);
-      const line = info.lines - newlines;
-      if (!columns) {
-        const mapped = mapHeader(record);
-        if (mapped.missing.length)
-          throw new CliError(
-            `${source.file}: missing required column(s) ${mapped.missing.join(", ")}; nothing was sent`,
-            ExitCode.invalid,
-            "missing_columns",
-            "run `hnctl member import template` for the expected header (names are matched in any case, with spaces or underscores)",
-          );
-        if (mapped.unknown.length) opts.warn?.(`Ignoring unknown column(s): ${mapped.unknown.join(", ")}`);
-        columns = mapped.columns;
-        opts.onHeader?.(record);
-        continue;
-      }
-      yield parseRow(line, record, columns, ImportOperation);
+  let previousEnd = 0;
+  const take = (out: ReadRow[], { record, info }: { record: string[]; info: { lines: number } }) => {
+    if (!columns) {
+      const mapped = mapHeader(record);
+      if (mapped.missing.length)
+        throw new CliError(
+          `${source.file}: missing required column(s) ${mapped.missing.join(", ")}; nothing was sent`,
+          ExitCode.invalid,
+          "missing_columns",
+          "run `hnctl member import template` for the expected header (names are matched in any case, with spaces or underscores)",
+        );
+      if (mapped.unknown.length) opts.warn?.(`Ignoring unknown column(s): ${mapped.unknown.join(", ")}`);
+      columns = mapped.columns;
+      opts.onHeader?.(record);
+      return;
     }
+    // info.lines is the record's last line; a quoted field with line breaks started earlier. (Only a
+    // record that ends more than a line after the previous one can hold line breaks: count only then.)
+    let newlines = 0;
+    if (info.lines - previousEnd > 1)
+      for (const cell of record) if (cell.includes("\n")) newlines += cell.split("\n").length - 1;
+    previousEnd = info.lines;
+    const line = info.lines - newlines;
+    out.push(parseRow(line, record, columns, opts.schemaCheck?.(line) === false ? null : ImportOperation));
+  };
+  type Parsed = { record: string[]; info: { lines: number } };
+  const drain = () => {
+    const out: ReadRow[] = [];
+    for (let r = parser.read() as Parsed | null; r !== null; r = parser.read() as Parsed | null) take(out, r);
+    return out;
+  };
+  let failed: Error | undefined;
+  parser.on("error", (err) => (failed = err));
+  try {
+    for await (const text of decodedText(source)) {
+      // csv-parse parses a written chunk at once; its records wait in the parser's buffer.
+      parser.write(text);
+      if (failed) throw failed;
+      const batch = drain();
+      if (batch.length) yield batch;
+    }
+    parser.end();
+    // The last record comes out when the parser is flushed, on a later tick.
+    const last: ReadRow[] = [];
+    for await (const r of parser as AsyncIterable<Parsed>) take(last, r);
+    if (failed) throw failed;
+    if (last.length) yield last;
   } finally {
-    await feed;
+    parser.destroy();
   }
   if (!columns)
     throw new CliError(
@@ -299,7 +323,8 @@ function parseRow(
   line: number,
   cells: string[],
   columns: (Column | null)[],
-  schema: typeof import("../../contract/imports.js").ImportOperation,
+  /** null: the row passed the schema in an earlier pass; only its values are built. */
+  schema: typeof import("../../contract/imports.js").ImportOperation | null,
 ): ReadRow {
   const get: Partial<Record<Column, string>> = {};
   columns.forEach((c, i) => {
@@ -404,8 +429,8 @@ function parseRow(
         ? "employee_number: is required (or the subscriber's ssn)"
         : "employee_number: a dependent row needs its subscriber's employee number",
     );
-  const parsed = schema.safeParse(part);
-  if (!parsed.success)
+  const parsed = schema?.safeParse(part);
+  if (parsed && !parsed.success)
     for (const issue of parsed.error.issues) {
       const field = [...issue.path].reverse().find((p) => typeof p === "string" && FIELD_COLUMN[p]) as
         string | undefined;

@@ -159,7 +159,6 @@ async function execute(
   known?: Map<number, ImportResult>,
 ): Promise<RunSummary> {
   const writer = await ResultWriter.open(journal.resultsDir, journal.jobId, header);
-  writer.headerWidth = header.length;
   const progress = new Progress(scan.dataRows, "Imported", env.quiet);
   const stop = stopper(opts.waitMs);
   let outcome;
