@@ -8,97 +8,18 @@
 // --dry-run of the same file after the import. Also times a bare csv-parse of the same file in this
 // process, so rows/s can be read next to the raw parse rate.
 import { spawn } from "node:child_process";
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createReadStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout } from "node:timers";
 import { parse } from "csv-parse";
+import { generateRoster } from "./roster.js";
 
 const EMPLOYEES = Number(process.argv[2] ?? 100_000);
 const BIN = resolve("bin/run.js");
 const PASSWORD = "blue harbor lantern 42";
 const dir = mkdtempSync(join(tmpdir(), "hnctl-bench-import-"));
-
-let seed = 0x5eed;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = (list) => list[Math.floor(random() * list.length)];
-const FIRST = [
-  "Alex",
-  "Sam",
-  "Jordan",
-  "Taylor",
-  "Casey",
-  "Riley",
-  "Morgan",
-  "Jamie",
-  "Avery",
-  "Quinn",
-  "Drew",
-  "Reese",
-];
-const LAST = [
-  "Abbott",
-  "Baker",
-  "Chen",
-  "Diaz",
-  "Evans",
-  "Fischer",
-  "Garcia",
-  "Hughes",
-  "Ito",
-  "Jensen",
-  "Khan",
-  "Lopez",
-];
-// Group, subgroup, location and the plans the demo offers to that group.
-const PLACES = [
-  ["G1000001", "SAL", "DET", ["PPO-1000", "EPO-750", "HDHP-3000"]],
-  ["G1000001", "HRL", "TOL", ["PPO-1000", "EPO-750", "HDHP-3000"]],
-  ["G1000002", "", "GRR", ["PPO-1000"]],
-];
-
-let ssnCounter = 0;
-function ssn() {
-  const n = ssnCounter++;
-  const serial = 1000 + (n % 8999);
-  const rest = Math.floor(n / 8999);
-  return `${100 + Math.floor(rest / 89)}-${String(10 + (rest % 89)).padStart(2, "0")}-${serial}`;
-}
-const date = (y0, y1) =>
-  `${y0 + Math.floor(random() * (y1 - y0))}-${String(1 + Math.floor(random() * 12)).padStart(2, "0")}-${String(1 + Math.floor(random() * 28)).padStart(2, "0")}`;
-
-async function generate(file, effective) {
-  const out = createWriteStream(file);
-  out.write(
-    "action,employee_number,relationship,first_name,last_name,ssn,date_of_birth,sex,marital_status,email,phone,address_line1,city,state,zip,group_number,subgroup,location,plan,effective_date,hire_date,employment_status\n",
-  );
-  let rows = 0;
-  for (let i = 1; i <= EMPLOYEES; i++) {
-    const emp = `B${String(i).padStart(7, "0")}`;
-    const last = pick(LAST) + (i % 97);
-    const [group, sub, loc, plans] = pick(PLACES);
-    const deps = Math.floor(random() * 5) === 0 ? 0 : Math.floor(random() * 4) + (random() < 0.3 ? 1 : 0);
-    const married = deps > 0 && random() < 0.7;
-    const line = `,${emp},subscriber,${pick(FIRST)},${last},${ssn()},${date(1960, 2000)},${pick(["F", "M"])},${married ? "married" : "single"},${emp.toLowerCase()}@example.com,313-555-${String(i % 10000).padStart(4, "0")},${i} Main Street,Detroit,MI,48201,${group},${sub},${loc},${pick(plans)},${effective},2015-03-02,full-time\n`;
-    if (!out.write(line)) await new Promise((r) => out.once("drain", r));
-    rows++;
-    for (let d = 0; d < deps; d++) {
-      const spouse = married && d === 0;
-      out.write(
-        `,${emp},${spouse ? "spouse" : "child"},${pick(FIRST)}${d},${last},${ssn()},${spouse ? date(1960, 2000) : date(2005, 2024)},${pick(["F", "M"])},,,,,,,,,,,,${effective},,\n`,
-      );
-      rows++;
-    }
-  }
-  await new Promise((r) => out.end(r));
-  return rows;
-}
 
 // BENCH_CLI_NODE_ARGS passes Node options to the timed CLI runs (e.g. --max-old-space-size=64).
 const cliNodeArgs = (process.env.BENCH_CLI_NODE_ARGS ?? "").split(" ").filter(Boolean);
@@ -106,7 +27,7 @@ function run(args, env, input) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(
       "/usr/bin/time",
-      ["-f", "TIME %e %M", process.execPath, ...cliNodeArgs, BIN, ...args],
+      ["-f", "TIME %e %M %U %S", process.execPath, ...cliNodeArgs, BIN, ...args],
       {
         env: { ...env, PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" },
         stdio: ["pipe", "pipe", "pipe"],
@@ -118,8 +39,15 @@ function run(args, env, input) {
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code) => {
-      const m = /TIME ([\d.]+) (\d+)/.exec(stderr);
-      resolvePromise({ code, stdout, stderr, seconds: Number(m?.[1]), rssMb: Number(m?.[2]) / 1024 });
+      const m = /TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(stderr);
+      resolvePromise({
+        code,
+        stdout,
+        stderr,
+        seconds: Number(m?.[1]),
+        rssMb: Number(m?.[2]) / 1024,
+        cpu: Number(m?.[3]) + Number(m?.[4]),
+      });
     });
     child.stdin.end(input ?? "");
   });
@@ -189,7 +117,7 @@ try {
     .toISOString()
     .slice(0, 10);
   const file = join(dir, "roster.csv");
-  const rows = await generate(file, effective);
+  const rows = await generateRoster(file, EMPLOYEES, effective);
   const mb = statSync(file).size / 1e6;
   console.log(
     `roster: ${EMPLOYEES.toLocaleString("en-US")} employees, ${rows.toLocaleString("en-US")} rows, ${mb.toFixed(1)} MB`,
@@ -204,11 +132,13 @@ try {
     ["re-run (no changes)", ["member", "import", file, "--results-dir", results]],
     ["dry-run (after import)", ["member", "import", file, "--dry-run", "--json"]],
   ];
-  for (const [name, args] of steps) {
+  // BENCH_STEPS="first,re-run" runs only the steps whose names start with one of those words.
+  const only = process.env.BENCH_STEPS?.split(",").map((w) => w.trim());
+  for (const [name, args] of steps.filter(([n]) => !only || only.some((w) => n.startsWith(w)))) {
     const r = await run(args, env);
     const tail = r.code === 0 ? "" : `  exit ${r.code}: ${r.stderr.split("\n").slice(-4).join(" | ")}`;
     console.log(
-      `${(name + ":").padEnd(26)}${r.seconds.toFixed(1).padStart(6)} s  (${rate(r.seconds)} rows/s)  peak RSS ${r.rssMb.toFixed(0)} MB${tail}`,
+      `${(name + ":").padEnd(26)}${r.seconds.toFixed(1).padStart(6)} s  (${rate(r.seconds)} rows/s)  CLI CPU ${r.cpu.toFixed(1)} s, peak RSS ${r.rssMb.toFixed(0)} MB${tail}`,
     );
     if (name === "re-run (no changes)") console.log(`  ${r.stdout.split("\n")[0]}`);
     if (name === "first import" && process.env.BENCH_SHOW_FAILED) {
