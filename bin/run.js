@@ -21,6 +21,21 @@ if (major < 22) {
   process.exit(1);
 }
 
+// A roster import keeps batches of rows in flight, and Node 24 sizes its young generation for throughput:
+// up to ~90 MB more resident memory. An import restarts itself in place (execve: same process, same
+// signals, ~40 ms) with a smaller one; rows/s are unchanged.
+const SMALL_YOUNG_GENERATION = "--max-semi-space-size=8";
+if (
+  process.argv[2] === "member" &&
+  process.argv[3] === "import" &&
+  typeof process.execve === "function" &&
+  process.platform !== "win32" &&
+  !process.execArgv.includes(SMALL_YOUNG_GENERATION)
+) {
+  const args = [...process.execArgv, SMALL_YOUNG_GENERATION, ...process.argv.slice(1)];
+  process.execve(process.execPath, [process.execPath, ...args], process.env);
+}
+
 // `hnctl … | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on("error", (err) => {
   if (err.code === "EPIPE") process.exit(0);
