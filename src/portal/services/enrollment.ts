@@ -132,12 +132,6 @@ export async function enrollMember(
     for (const [i, d] of input.dependents.entries())
       dependentPcps.push(await checkPcp(tx, problems, `dependents.${i}.pcp`, d.pcp, plan!, null, lookups));
     problems.throwIfAny();
-    await refuseDuplicateSsns(tx, ctx.pii, employerId, [
-      { path: "subscriber.ssn", ssn: input.subscriber.ssn },
-      ...input.dependents.map((d, i) => ({ path: `dependents.${i}.ssn`, ssn: d.ssn })),
-    ]);
-    await refuseDuplicateEmployeeNumber(tx, employerId, input.employeeNumber);
-
     const memberId = newId("mbr");
     const at = now.toISOString();
     const common = { memberId, employerId, coverageStart: input.effectiveDate, now: at };
@@ -155,6 +149,18 @@ export async function enrollMember(
         }),
       ),
     ];
+    // The rows carry the SSNs' lookup hashes: the duplicate check reuses them.
+    await refuseDuplicateSsns(
+      tx,
+      ctx.pii,
+      employerId,
+      rows.map((r, i) => ({
+        path: i ? `dependents.${i - 1}.ssn` : "subscriber.ssn",
+        ssn: i ? input.dependents[i - 1]!.ssn : input.subscriber.ssn,
+        hmac: r.ssn_hmac,
+      })),
+    );
+    await refuseDuplicateEmployeeNumber(tx, employerId, input.employeeNumber);
     // Settled up front (the same rule settleMember applies), so enrolling is one insert per table.
     const settled = settledColumns(rows, plan!);
     await insertRows(tx, "members", [
