@@ -154,6 +154,9 @@ const cannotWrite = (target: string, err: unknown) => {
   );
 };
 
+/** How much a download writes between two flushes to the disk started in the background. */
+const FLUSH_EVERY = 64 * 1024 * 1024;
+
 /**
  * Downloads a ready report to `target` atomically: a temporary file (mode 0600: reports hold PHI) next
  * to it, size and SHA-256 checked against what the portal announced, flushed to the disk, then linked
@@ -166,7 +169,7 @@ export async function downloadReport(
   target: string,
   opts: { force?: boolean } = {},
 ): Promise<{ file: string; size: number }> {
-  const { closeSync, fsyncSync, openSync, writeSync } = await import("node:fs");
+  const { closeSync, fdatasync, fsyncSync, openSync, writeSync } = await import("node:fs");
   const { access, link, rename, unlink } = await import("node:fs/promises");
   const { dirname, basename, join, resolve } = await import("node:path");
   const { createHash } = await import("node:crypto");
@@ -191,9 +194,24 @@ export async function downloadReport(
   } catch (err) {
     throw cannotWrite(target, err);
   }
+  let size = 0;
+  // Every FLUSH_EVERY bytes a flush starts in the background (libuv's thread pool): the disk writes while
+  // the download goes on, and the fsync at the end has at most that much left.
+  let flushedAt = 0;
+  let flushing: Promise<void> | undefined;
+  let flushError: unknown;
+  const flushInBackground = () => {
+    flushedAt = size;
+    flushing = new Promise((done) =>
+      fdatasync(fd!, (err) => {
+        flushError ??= err ?? undefined;
+        flushing = undefined;
+        done();
+      }),
+    );
+  };
   try {
     const hash = createHash("sha256");
-    let size = 0;
     // Each chunk is hashed and written as it arrives, synchronously: it is a view of the client's reused
     // read buffer (see httpDownload), and writing up to 1 MB into the page cache takes well under a
     // millisecond. No stream in between: no buffer allocated per chunk, no callback round trip.
@@ -205,7 +223,9 @@ export async function downloadReport(
         throw cannotWrite(target, err);
       }
       size += chunk.length;
+      if (!flushing && size - flushedAt >= FLUSH_EVERY) flushInBackground();
     });
+    await flushing;
     const expectedSize = res.size ?? report.sizeBytes;
     const expectedSha = (res.headers["x-report-sha256"] as string | undefined) || report.sha256;
     if (expectedSize !== undefined && expectedSize !== null && size !== expectedSize)
@@ -226,6 +246,7 @@ export async function downloadReport(
     // got (a scheduled download would then skip it as "already there"). A full disk can also surface only
     // here, when the file system allocates the blocks it deferred.
     try {
+      if (flushError) throw flushError;
       fsyncSync(fd);
       const done = fd;
       fd = undefined;
@@ -250,6 +271,7 @@ export async function downloadReport(
         });
     return { file, size };
   } catch (err) {
+    await flushing;
     if (fd !== undefined)
       try {
         closeSync(fd);

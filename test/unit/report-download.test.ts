@@ -7,19 +7,26 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { downloadReport } from "../../src/cli/reports.js";
 import type { PortalClient } from "../../src/client/portal-client.js";
 
-// downloadReport writes with writeSync and flushes with fsyncSync: spied on so a test can make the disk fail.
+// downloadReport writes with writeSync and flushes with fdatasync and fsyncSync: spied on so a test can make
+// the disk fail.
 vi.mock("node:fs", async (importOriginal) => {
   const real = await importOriginal<typeof import("node:fs")>();
-  return { ...real, writeSync: vi.fn(real.writeSync), fsyncSync: vi.fn(real.fsyncSync) };
+  return {
+    ...real,
+    writeSync: vi.fn(real.writeSync),
+    fsyncSync: vi.fn(real.fsyncSync),
+    fdatasync: vi.fn(real.fdatasync),
+  };
 });
 
 const body = Buffer.from("employee_number,group\n".repeat(1000));
-const sha256 = createHash("sha256").update(body).digest("hex");
+const hashOf = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+const sha256 = hashOf(body);
 const report = { id: "rpt_1", sizeBytes: body.length, sha256 };
 
 /** A client whose download hands `data` over in 4 KB chunks, each chunk's buffer overwritten afterwards
  *  (as the real client's reused read buffer is), then stops with `fail` if given. */
-const fakeClient = (data: Buffer, opts: { sha?: string; fail?: Error } = {}) =>
+const fakeClient = (data: Buffer, opts: { sha?: string; fail?: Error; size?: number } = {}) =>
   ({
     download: async (_name: string, _input: unknown, onBody: (chunk: Buffer) => void) => {
       const reused = Buffer.alloc(4096);
@@ -29,7 +36,7 @@ const fakeClient = (data: Buffer, opts: { sha?: string; fail?: Error } = {}) =>
         reused.fill(0);
       }
       if (opts.fail) throw opts.fail;
-      return { size: body.length, headers: { "x-report-sha256": opts.sha ?? sha256 } };
+      return { size: opts.size ?? data.length, headers: { "x-report-sha256": opts.sha ?? hashOf(data) } };
     },
   }) as unknown as PortalClient;
 
@@ -68,7 +75,9 @@ describe("downloadReport", () => {
 
   it("a body cut short, a wrong checksum or a dropped connection: an error and no file at all", async () => {
     const target = join(dir, "roster.csv");
-    await expect(downloadReport(fakeClient(body.subarray(0, 5000)), report, target)).rejects.toMatchObject({
+    await expect(
+      downloadReport(fakeClient(body.subarray(0, 5000), { size: body.length }), report, target),
+    ).rejects.toMatchObject({
       code: "download_incomplete",
       message: `the download of rpt_1 was cut short (5000 of ${body.length} bytes)`,
     });
@@ -99,6 +108,23 @@ describe("downloadReport", () => {
     await expect(downloadReport(fakeClient(body), report, target)).rejects.toMatchObject({
       message: `cannot write ${target}: the disk is full`,
     });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("a flush started in the background that fails fails the download, even if the last fsync succeeds", async () => {
+    // Over 64 MB, so a flush starts during the download.
+    const big = Buffer.alloc(65 * 1024 * 1024, "x");
+    const eio = Object.assign(new Error("EIO: i/o error, fdatasync"), { code: "EIO" });
+    vi.mocked(fs.fdatasync).mockImplementationOnce(((_fd: number, cb: (err: Error) => void) => {
+      setImmediate(() => cb(eio));
+    }) as unknown as typeof fs.fdatasync);
+    const target = join(dir, "big.csv");
+    const bigReport = { id: "rpt_2", sizeBytes: big.length, sha256: hashOf(big) };
+    await expect(downloadReport(fakeClient(big), bigReport, target)).rejects.toMatchObject({
+      code: "write_failed",
+      message: `cannot write ${target}: EIO: i/o error, fdatasync`,
+    });
+    expect(fs.fdatasync).toHaveBeenCalledTimes(1);
     expect(readdirSync(dir)).toEqual([]);
   });
 });
