@@ -13,7 +13,7 @@
 // Then "at disk speed": the roster's file is grown to BENCH_DOWNLOAD_MB (default 256) of its own CSV
 // repeated, and each round measures, on that same file and output folder: the disk itself (`dd` of
 // zeros with conv=fsync), `cp` + `sync FILE`, `curl -o` (skipped without curl) and then `sync FILE`,
-// and `hnctl report download` less `report status`.
+// and `hnctl report download` (which fsyncs the file before linking it into place) less `report status`.
 // Medians over RUNS rounds, with the portal's CPU time per download (this process serves it).
 /* global fetch, setInterval, clearInterval, setTimeout, Buffer */
 import { spawn, spawnSync } from "node:child_process";
@@ -411,7 +411,7 @@ try {
         ? [line("curl -o", t.curl, t.curlCpu), line("curl -o, then sync FILE", t.curlSync, t.curlCpu)]
         : []),
       line(
-        "hnctl report download − status",
+        "hnctl report download (fsync) − status",
         t.cli.map((ms) => ms - statusMs),
         t.cliCpu,
       ),
