@@ -154,10 +154,14 @@ const cannotWrite = (target: string, err: unknown) => {
   );
 };
 
+/** How much a download writes between two flushes to the disk started in the background. */
+const FLUSH_EVERY = 64 * 1024 * 1024;
+
 /**
  * Downloads a ready report to `target` atomically: a temporary file (mode 0600: reports hold PHI) next
- * to it, size and SHA-256 checked against what the portal announced, then renamed into place. Refuses
- * to overwrite unless `force`. On any failure the temporary file is removed: no partial file is left.
+ * to it, size and SHA-256 checked against what the portal announced, flushed to the disk, then linked
+ * (or with `force` renamed) into place. Refuses to overwrite unless `force`. On any failure the temporary
+ * file is removed: no partial file is left.
  */
 export async function downloadReport(
   client: PortalClient,
@@ -165,11 +169,10 @@ export async function downloadReport(
   target: string,
   opts: { force?: boolean } = {},
 ): Promise<{ file: string; size: number }> {
-  const { createWriteStream } = await import("node:fs");
+  const { closeSync, fdatasync, fsyncSync, openSync, writeSync } = await import("node:fs");
   const { access, link, rename, unlink } = await import("node:fs/promises");
   const { dirname, basename, join, resolve } = await import("node:path");
   const { createHash } = await import("node:crypto");
-  const { pipeline } = await import("node:stream/promises");
   const file = resolve(target);
   if (
     !opts.force &&
@@ -185,26 +188,44 @@ export async function downloadReport(
       "pass --force to replace it",
     );
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  // A 4 MB buffer: the socket keeps being read while a write is in flight, and the chunks buffered
-  // meanwhile go out in one writev instead of pausing the response for every 64 KB chunk.
-  const out = createWriteStream(temp, { flags: "wx", mode: 0o600, highWaterMark: 4 * 1024 * 1024 });
-  await new Promise<void>((res, rej) => {
-    out.once("open", () => res());
-    out.once("error", (err) => rej(cannotWrite(target, err)));
-  });
+  let fd: number | undefined;
   try {
-    const res = await client.stream("reportDownload", { params: { reportId: report.id } });
+    fd = openSync(temp, "wx", 0o600);
+  } catch (err) {
+    throw cannotWrite(target, err);
+  }
+  let size = 0;
+  // Every FLUSH_EVERY bytes a flush starts in the background (libuv's thread pool): the disk writes while
+  // the download goes on, and the fsync at the end has at most that much left.
+  let flushedAt = 0;
+  let flushing: Promise<void> | undefined;
+  let flushError: unknown;
+  const flushInBackground = () => {
+    flushedAt = size;
+    flushing = new Promise((done) =>
+      fdatasync(fd!, (err) => {
+        flushError ??= err ?? undefined;
+        flushing = undefined;
+        done();
+      }),
+    );
+  };
+  try {
     const hash = createHash("sha256");
-    let size = 0;
-    // Hashed and counted as the chunks arrive, in a listener beside the pipe: a Transform in between
-    // costs a callback round trip per 64 KB socket read (measured ~1.4× slower end to end).
-    res.body.on("data", (chunk: Buffer) => {
+    // Each chunk is hashed and written as it arrives, synchronously: it is a view of the client's reused
+    // read buffer (see httpDownload), and writing up to 1 MB into the page cache takes well under a
+    // millisecond. No stream in between: no buffer allocated per chunk, no callback round trip.
+    const res = await client.download("reportDownload", { params: { reportId: report.id } }, (chunk) => {
       hash.update(chunk);
+      try {
+        for (let at = 0; at < chunk.length;) at += writeSync(fd!, chunk, at);
+      } catch (err) {
+        throw cannotWrite(target, err);
+      }
       size += chunk.length;
+      if (!flushing && size - flushedAt >= FLUSH_EVERY) flushInBackground();
     });
-    await pipeline(res.body, out).catch((err: NodeJS.ErrnoException) => {
-      throw err.syscall === "write" || err.code === "ENOSPC" ? cannotWrite(target, err) : err;
-    });
+    await flushing;
     const expectedSize = res.size ?? report.sizeBytes;
     const expectedSha = (res.headers["x-report-sha256"] as string | undefined) || report.sha256;
     if (expectedSize !== undefined && expectedSize !== null && size !== expectedSize)
@@ -221,6 +242,18 @@ export async function downloadReport(
         "checksum_mismatch",
         "try again",
       );
+    // On the disk before it gets its name: after a crash the name must not point at a file the disk never
+    // got (a scheduled download would then skip it as "already there"). A full disk can also surface only
+    // here, when the file system allocates the blocks it deferred.
+    try {
+      if (flushError) throw flushError;
+      fsyncSync(fd);
+      const done = fd;
+      fd = undefined;
+      closeSync(done);
+    } catch (err) {
+      throw cannotWrite(target, err);
+    }
     if (opts.force) await rename(temp, file);
     else
       // link + unlink: fails if the name appeared meanwhile (rename would silently replace it).
@@ -238,7 +271,13 @@ export async function downloadReport(
         });
     return { file, size };
   } catch (err) {
-    out.destroy();
+    await flushing;
+    if (fd !== undefined)
+      try {
+        closeSync(fd);
+      } catch {
+        // the error that brought us here says more
+      }
     await unlink(temp).catch(() => undefined);
     throw err;
   }

@@ -3,7 +3,7 @@ import type { ErrorDetail } from "../contract/errors.js";
 import { CONTRACT_HASH, routeIndex } from "../contract/route-index.js";
 import type { RouteInput, RouteName, RouteOutput } from "../contract/routes.js";
 import { ApiError, NetworkError } from "./errors.js";
-import { httpRequest, httpStream } from "./http.js";
+import { httpDownload, httpRequest } from "./http.js";
 import { proxyFor } from "./proxy.js";
 
 /** Supplies the bearer token and, for sessions, refreshes it once when the portal says it expired. */
@@ -94,51 +94,57 @@ export class PortalClient {
   }
 
   /**
-   * A `raw` route (a file download): resolves with the response body as a stream, its size and headers.
-   * Errors are read and thrown as ApiError like `call`. A 401 refreshes the session once.
+   * A `raw` route (a file download): the body goes to `onBody` chunk by chunk, each chunk valid only
+   * during the call (see httpDownload). Resolves with the announced size and the headers once the body is
+   * in. Errors are thrown as ApiError like `call`, and a 401 refreshes the session once; an exception from
+   * `onBody` ends the download and is rethrown as is.
    */
-  async stream<N extends RouteName>(
+  async download<N extends RouteName>(
     name: N,
-    input: Partial<RouteInput<N>> = {},
-  ): Promise<{
-    size: number | undefined;
-    headers: Record<string, string | string[] | undefined>;
-    body: NodeJS.ReadableStream;
-  }> {
+    input: Partial<RouteInput<N>>,
+    onBody: (chunk: Buffer) => void,
+  ): Promise<{ size: number | undefined; headers: Record<string, string | string[] | undefined> }> {
     const route = routeIndex[name];
     const url = this.urlFor(route.path, input.params as Record<string, string> | undefined);
-    const open = async () => {
+    let bodyError: unknown;
+    const guarded = (chunk: Buffer) => {
+      try {
+        onBody(chunk);
+      } catch (err) {
+        bodyError = err;
+        throw err;
+      }
+    };
+    const get = async () => {
       const token = await this.opts.tokens?.token();
       const timeoutMs = this.opts.timeoutMs ?? 30_000;
       try {
-        return await httpStream({
-          method: route.method,
-          url,
-          headers: {
-            accept: "*/*",
-            "user-agent": this.opts.userAgent ?? "hnctl",
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
+        return await httpDownload(
+          {
+            method: route.method,
+            url,
+            headers: {
+              accept: "*/*",
+              "user-agent": this.opts.userAgent ?? "hnctl",
+              ...(token ? { authorization: `Bearer ${token}` } : {}),
+            },
+            timeoutMs,
+            proxy: proxyFor(url, this.opts.env ?? process.env),
           },
-          timeoutMs,
-          proxy: proxyFor(url, this.opts.env ?? process.env),
-        });
+          guarded,
+        );
       } catch (err) {
+        if (err === bodyError) throw err;
         throw toNetworkError(err, url, timeoutMs);
       }
     };
-    const readText = async (body: NodeJS.ReadableStream) => {
-      let text = "";
-      for await (const chunk of body) text += String(chunk);
-      return text;
-    };
-    let res = await open();
+    let res = await get();
     if (res.status === 401 && this.opts.tokens?.refreshAfterUnauthorized) {
-      await readText(res.body);
-      if (await this.opts.tokens.refreshAfterUnauthorized()) res = await open();
+      if (await this.opts.tokens.refreshAfterUnauthorized()) res = await get();
     }
-    if (res.status >= 400) throw toApiError(res.status, await readText(res.body), undefined);
+    if (res.status >= 400) throw toApiError(res.status, res.text ?? "", undefined);
     const length = Number(res.headers["content-length"]);
-    return { size: Number.isFinite(length) ? length : undefined, headers: res.headers, body: res.body };
+    return { size: Number.isFinite(length) ? length : undefined, headers: res.headers };
   }
 
   private urlFor(path: string, params?: Record<string, string>, query?: Record<string, unknown>): URL {

@@ -1,3 +1,4 @@
+import type { FileHandle } from "node:fs/promises";
 import { z } from "zod";
 import type { Feature } from "./common.js";
 import * as auth from "./auth.js";
@@ -42,9 +43,10 @@ export interface RouteDef {
   raw?: boolean;
 }
 
-/** What a `raw` route's handler returns: the bytes to stream and how to describe them. */
+/** What a `raw` route's handler returns: an open file to send and how to describe it. */
 export interface RawFile {
-  stream: NodeJS.ReadableStream;
+  /** Sent from its start, then closed by the portal. */
+  file: FileHandle;
   size: number;
   contentType: string;
   headers: Record<string, string>;

@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from "node:http";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from "fastify";
 import fastifySwagger from "@fastify/swagger";
 import fastifyRateLimit from "@fastify/rate-limit";
@@ -13,6 +14,7 @@ import { routes, type RawFile, type RouteDef, type RouteName } from "../contract
 import { CONTRACT_HASH } from "../contract/route-index.js";
 import type { PortalContext } from "./context.js";
 import { AppError } from "./errors.js";
+import { sendFile } from "./send-file.js";
 import { authenticate } from "./services/auth.js";
 import { requireFeature, type Principal } from "./services/access.js";
 import type { Handlers } from "./routes/types.js";
@@ -212,9 +214,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           idempotencyKey: req.headers["idempotency-key"],
         });
         if (def.raw) {
+          // Sent by sendFile (see there why not reply.send of a stream). A hijacked reply skips the onSend
+          // hooks, hence the contract hash here; the request log and onResponse hooks still run.
           const file = result as RawFile;
-          reply.headers({ ...file.headers, "content-type": file.contentType, "content-length": file.size });
-          return reply.code(def.status).send(file.stream);
+          reply.headers({
+            ...file.headers,
+            "content-type": file.contentType,
+            "content-length": file.size,
+            "x-contract-hash": CONTRACT_HASH,
+          });
+          reply.hijack();
+          reply.raw.writeHead(def.status, reply.getHeaders() as OutgoingHttpHeaders);
+          return sendFile(file.file, reply.raw);
         }
         return reply.code(def.status).send(result);
       },

@@ -7,6 +7,7 @@ import { TEST_PASSWORD, testPortal, type TestPortal } from "../helpers/portal.js
 import { pinClock } from "../helpers/enrollment.js";
 import { hashPassword } from "../../src/portal/services/passwords.js";
 import { createPortal } from "../../src/portal/server.js";
+import { CONTRACT_HASH } from "../../src/contract/route-index.js";
 
 let portal: TestPortal | undefined;
 afterEach(async () => {
@@ -123,6 +124,10 @@ describe("reports", () => {
     expect(file.statusCode).toBe(200);
     expect(file.headers["x-report-sha256"]).toBe(r.sha256);
     expect(Number(file.headers["content-length"])).toBe(r.sizeBytes);
+    // Sent outside Fastify's reply.send (see send-file.ts): the headers its hooks would add are there too.
+    expect(file.headers["content-type"]).toMatch(/^text\/csv/);
+    expect(file.headers["x-contract-hash"]).toBe(CONTRACT_HASH);
+    expect(file.headers["content-disposition"]).toBe(`attachment; filename="${r.fileName}"`);
     const lines = file.body.trim().split("\n");
     expect(lines[0]).toBe("employee_number,group,monthly_premium");
     expect(lines).toHaveLength(26);

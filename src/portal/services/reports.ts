@@ -1,5 +1,4 @@
-import { createReadStream } from "node:fs";
-import { stat, unlink } from "node:fs/promises";
+import { open, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { z } from "zod";
 import type {
@@ -347,30 +346,33 @@ export async function downloadReport(
       "conflict",
       `report ${reportId} is not ready yet (${row.status}); try again shortly`,
     );
-  const file = storedFile(ctx, row);
-  const size = await stat(file).then(
-    (s) => s.size,
-    () => {
-      throw new AppError(404, "not_found", `report ${reportId}'s file is gone; request it again`);
-    },
-  );
-  await audit(ctx.db, ctx.clock.now(), {
-    employerId: principal.employerId,
-    actor: principal,
-    action: "report.download",
-    objectType: "report",
-    objectId: row.id,
+  // Opened here, so a file removed meanwhile answers 404 rather than failing after the headers went out.
+  const file = await open(storedFile(ctx, row)).catch(() => {
+    throw new AppError(404, "not_found", `report ${reportId}'s file is gone; request it again`);
   });
-  return {
-    stream: createReadStream(file, { highWaterMark: 1024 * 1024 }),
-    size,
-    contentType: CONTENT_TYPES[row.format as keyof typeof CONTENT_TYPES],
-    headers: {
-      "x-report-sha256": row.sha256 ?? "",
-      "content-disposition": `attachment; filename="${fileNameOf(row)}"`,
-      "cache-control": "no-store",
-    },
-  };
+  try {
+    const { size } = await file.stat();
+    await audit(ctx.db, ctx.clock.now(), {
+      employerId: principal.employerId,
+      actor: principal,
+      action: "report.download",
+      objectType: "report",
+      objectId: row.id,
+    });
+    return {
+      file,
+      size,
+      contentType: CONTENT_TYPES[row.format as keyof typeof CONTENT_TYPES],
+      headers: {
+        "x-report-sha256": row.sha256 ?? "",
+        "content-disposition": `attachment; filename="${fileNameOf(row)}"`,
+        "cache-control": "no-store",
+      },
+    };
+  } catch (err) {
+    await file.close();
+    throw err;
+  }
 }
 
 /** Expiry: files of reports ready for 30 days are deleted and the reports marked `expired`. */
