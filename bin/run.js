@@ -24,13 +24,15 @@ if (major < 22) {
 // A roster import keeps batches of rows in flight, and Node 24 sizes its young generation for throughput:
 // up to ~90 MB more resident memory. An import restarts itself in place (execve: same process, same
 // signals, ~40 ms) with a smaller one; rows/s are unchanged.
-const SMALL_YOUNG_GENERATION = "--max-semi-space-size=8";
+const SMALL_YOUNG_GENERATION = "--max-semi-space-size=16";
 if (
   process.argv[2] === "member" &&
   process.argv[3] === "import" &&
   typeof process.execve === "function" &&
   process.platform !== "win32" &&
-  !process.execArgv.includes(SMALL_YOUNG_GENERATION)
+  // Already given (by the restart, or by NODE_OPTIONS/the caller: theirs wins).
+  !process.execArgv.some((a) => a.startsWith("--max-semi-space-size")) &&
+  !process.env.NODE_OPTIONS?.includes("--max-semi-space-size")
 ) {
   const args = [...process.execArgv, SMALL_YOUNG_GENERATION, ...process.argv.slice(1)];
   process.execve(process.execPath, [process.execPath, ...args], process.env);
