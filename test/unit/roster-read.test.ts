@@ -157,4 +157,15 @@ describe("roster grouping (plan stage)", () => {
     const ops = out.filter((p) => p.kind === "operation");
     expect(ops).toHaveLength(1);
   });
+
+  it("refuses a whole member whose later row fails the schema (found in the second pass), in file order", async () => {
+    const out = await plan(
+      file(`${HEADER}\n${SUB}\nE1,child,Kim,Tester,000-12-3456,2015-03-03,U,,,,2026-12-01\n${KID}\n`),
+    );
+    expect(out.map((p) => [p.kind, p.rows.map((r) => r.line), p.kind === "invalid" && p.errors[0]])).toEqual([
+      ["invalid", [2], "another row of this member (line 3) is invalid; fix it and import again"],
+      ["invalid", [3], expect.stringMatching(/^ssn: /)],
+      ["invalid", [4], "another row of this member (line 3) is invalid; fix it and import again"],
+    ]);
+  });
 });

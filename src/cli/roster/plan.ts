@@ -6,16 +6,18 @@ import { readRowBatches, type ReadOptions, type RosterSource } from "./read.js";
  * Stage 2, planning: typed rows → one operation per member (a subscriber with its dependents), and
  * what the portal says each would do. Rows are tied by the subscriber's employee number (SSN when
  * there is none), in any order: a dependent may come before its subscriber. Two streaming passes: the
- * first validates every row and notes the last line of each member (and terminations, duplicates,
- * invalid members); the second emits a member's operation as soon as its last row is read, so only
- * members still open are held in memory. The second pass checks against the schema only the rows the
- * first found invalid (for their messages): the others passed it already.
+ * first reads every row with the cheap field checks (dates, SSNs Excel mangled, the action, the key)
+ * and notes the last line of each member, terminations, duplicates and members with a bad row; the
+ * second checks each row against the contract's schema too and emits a member's operation as soon as
+ * its last row is read, so only members still open are held in memory. The schema check is the costly
+ * part, and in the second pass it runs while the portal works on earlier batches.
  */
 
 export interface Scan {
   dataRows: number;
-  validRows: number;
+  /** Rows the first pass found invalid (the schema check of the second may find more). */
   invalidRows: number;
+  /** Members (keys) with no invalid row in the first pass. */
   operations: number;
   /** key → line of that member's last row */
   lastLine: Map<string, number>;
@@ -23,30 +25,25 @@ export interface Scan {
   badKeys: Map<string, number>;
   /** line of a duplicate row → line of the first row for that person */
   duplicates: Map<number, number>;
-  /** lines of invalid rows */
-  invalidLines: Set<number>;
   terminations: { line: number; label: string }[];
 }
 
 export async function scanRoster(source: RosterSource, opts: ReadOptions): Promise<Scan> {
   const scan: Scan = {
     dataRows: 0,
-    validRows: 0,
     invalidRows: 0,
     operations: 0,
     lastLine: new Map(),
     badKeys: new Map(),
     duplicates: new Map(),
-    invalidLines: new Set(),
     terminations: [],
   };
   const people = new Map<string, number>();
-  for await (const batch of readRowBatches(source, opts))
+  for await (const batch of readRowBatches(source, { ...opts, schema: false }))
     for (const row of batch) {
       scan.dataRows++;
       if (!row.ok) {
         scan.invalidRows++;
-        scan.invalidLines.add(row.line);
         if (row.key && !scan.badKeys.has(row.key)) scan.badKeys.set(row.key, row.line);
         continue;
       }
@@ -57,7 +54,6 @@ export async function scanRoster(source: RosterSource, opts: ReadOptions): Promi
         continue;
       }
       people.set(row.personKey, row.line);
-      scan.validRows++;
       if (!scan.lastLine.has(row.key)) scan.operations++;
       scan.lastLine.set(row.key, row.line);
       if (row.action === "terminate") scan.terminations.push({ line: row.line, label: row.label });
@@ -81,12 +77,30 @@ export async function* plannedOperations(
   opts: ReadOptions,
 ): AsyncGenerator<Planned> {
   const open = new Map<string, { op: ImportOperationInput; rows: SourceLine[]; label: string }>();
-  const schemaCheck = (line: number) => scan.invalidLines.has(line);
-  for await (const batch of readRowBatches(source, { ...opts, schemaCheck }))
+  // Members whose row failed the schema here (the first pass let it through): key → that line.
+  const failedHere = new Map<string, number>();
+  const otherRowInvalid = (line: number) => [
+    `another row of this member (line ${line}) is invalid; fix it and import again`,
+  ];
+  for await (const batch of readRowBatches(source, opts))
     for (const row of batch) {
       const src = { line: row.line, cells: row.cells };
       if (!row.ok) {
+        // The member's rows read so far go with it (its operation is not sent), in file order.
+        const held = row.key ? open.get(row.key) : undefined;
+        if (row.key && !scan.badKeys.has(row.key) && !failedHere.has(row.key)) {
+          failedHere.set(row.key, row.line);
+          if (held) {
+            open.delete(row.key);
+            yield { kind: "invalid", rows: held.rows, errors: otherRowInvalid(row.line) };
+          }
+        }
         yield { kind: "invalid", rows: [src], errors: row.errors };
+        continue;
+      }
+      const bad = scan.badKeys.get(row.key) ?? failedHere.get(row.key);
+      if (bad !== undefined) {
+        yield { kind: "invalid", rows: [src], errors: otherRowInvalid(bad) };
         continue;
       }
       const dup = scan.duplicates.get(row.line);
@@ -95,15 +109,6 @@ export async function* plannedOperations(
           kind: "invalid",
           rows: [src],
           errors: [`duplicate row for the same person as line ${dup} (that one is used)`],
-        };
-        continue;
-      }
-      const bad = scan.badKeys.get(row.key);
-      if (bad !== undefined) {
-        yield {
-          kind: "invalid",
-          rows: [src],
-          errors: [`another row of this member (line ${bad}) is invalid; fix it and import again`],
         };
         continue;
       }

@@ -154,10 +154,10 @@ export interface ReadOptions {
   /** The header cells as they are in the file (result files repeat them). */
   onHeader?: (cells: string[]) => void;
   /**
-   * Lines to check against the contract's schema; the others were checked by an earlier pass over the
-   * same file and only need their values built. Default: every line.
+   * false: only the cheap field checks (dates, SSNs, action, key), not the contract's schema: the
+   * first of the import's two passes. Default true.
    */
-  schemaCheck?: (line: number) => boolean;
+  schema?: boolean;
 }
 
 /**
@@ -201,7 +201,7 @@ export async function* readRowBatches(source: RosterSource, opts: ReadOptions): 
       for (const cell of record) if (cell.includes("\n")) newlines += cell.split("\n").length - 1;
     previousEnd = info.lines;
     const line = info.lines - newlines;
-    out.push(parseRow(line, record, columns, opts.schemaCheck?.(line) === false ? null : ImportOperation));
+    out.push(parseRow(line, record, columns, opts.schema === false ? null : ImportOperation));
   };
   type Parsed = { record: string[]; info: { lines: number } };
   const drain = () => {
@@ -323,7 +323,7 @@ function parseRow(
   line: number,
   cells: string[],
   columns: (Column | null)[],
-  /** null: the row passed the schema in an earlier pass; only its values are built. */
+  /** null: no schema check (the first pass), only the field checks. */
   schema: typeof import("../../contract/imports.js").ImportOperation | null,
 ): ReadRow {
   const get: Partial<Record<Column, string>> = {};

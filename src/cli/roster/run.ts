@@ -229,7 +229,7 @@ export async function runImport(env: ImportEnv, file: string, opts: RunOptions):
   };
   saveJournal(env.configDir, journal);
   env.note(
-    `Import job ${job.id}: ${plural(scan.dataRows, "row")}, ${plural(scan.operations, "member")}${scan.invalidRows ? `, ${plural(scan.invalidRows, "invalid row")}` : ""}.`,
+    `Import job ${job.id}: ${plural(scan.dataRows, "row")}, ${plural(scan.operations, "member")}${scan.invalidRows ? `, at least ${plural(scan.invalidRows, "invalid row")}` : ""}.`,
   );
   return execute(env, journal, source, scan, header, opts);
 }
