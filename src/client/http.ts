@@ -49,6 +49,51 @@ const RETRY_ERROR_CODES = new Set([
   "EHOSTUNREACH",
 ]);
 
+/**
+ * Where a request goes: straight to the portal (on `req.agent`, if any) or through the proxy. Adds the
+ * proxy's headers to `headers`.
+ */
+async function requestOptions(
+  req: Pick<HttpRequest, "url" | "proxy"> & { agent?: Http.Agent },
+  headers: Record<string, string>,
+): Promise<Http.RequestOptions> {
+  const https = req.url.protocol === "https:";
+  if (req.proxy && https) {
+    // https through a proxy: a CONNECT tunnel (hpagent), TLS end to end with the portal.
+    const { HttpsProxyAgent } = await import("hpagent");
+    return {
+      protocol: req.url.protocol,
+      hostname: req.url.hostname.replace(/^\[|\]$/g, ""),
+      port: req.url.port,
+      path: req.url.pathname + req.url.search,
+      agent: new HttpsProxyAgent({ proxy: req.proxy, keepAlive: false }),
+    };
+  }
+  if (req.proxy) {
+    // Plain http through a proxy: the request goes to the proxy with the absolute URL, as proxies
+    // expect (hpagent would open a CONNECT tunnel, which many proxies allow only to port 443).
+    const proxy = new URL(req.proxy);
+    if (proxy.username) {
+      const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+      headers["proxy-authorization"] = `Basic ${Buffer.from(credentials).toString("base64")}`;
+    }
+    headers.host = req.url.host;
+    return {
+      protocol: "http:",
+      hostname: proxy.hostname.replace(/^\[|\]$/g, ""),
+      port: proxy.port || 80,
+      path: req.url.href,
+    };
+  }
+  return {
+    protocol: req.url.protocol,
+    hostname: req.url.hostname.replace(/^\[|\]$/g, ""),
+    port: req.url.port,
+    path: req.url.pathname + req.url.search,
+    agent: req.agent,
+  };
+}
+
 /** One attempt. Rejects with the socket error (its `code` set); nothing here keeps the request headers. */
 async function once(req: HttpRequest): Promise<HttpResponse> {
   const https = req.url.protocol === "https:";
@@ -59,33 +104,7 @@ async function once(req: HttpRequest): Promise<HttpResponse> {
     headers["content-type"] = "application/json";
     headers["content-length"] = String(Buffer.byteLength(body));
   }
-  let options: Http.RequestOptions = {
-    protocol: req.url.protocol,
-    hostname: req.url.hostname.replace(/^\[|\]$/g, ""),
-    port: req.url.port,
-    path: req.url.pathname + req.url.search,
-    agent: req.agent,
-  };
-  if (req.proxy && https) {
-    // https through a proxy: a CONNECT tunnel (hpagent), TLS end to end with the portal.
-    const { HttpsProxyAgent } = await import("hpagent");
-    options.agent = new HttpsProxyAgent({ proxy: req.proxy, keepAlive: false });
-  } else if (req.proxy) {
-    // Plain http through a proxy: the request goes to the proxy with the absolute URL, as proxies
-    // expect (hpagent would open a CONNECT tunnel, which many proxies allow only to port 443).
-    const proxy = new URL(req.proxy);
-    if (proxy.username) {
-      const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
-      headers["proxy-authorization"] = `Basic ${Buffer.from(credentials).toString("base64")}`;
-    }
-    headers.host = req.url.host;
-    options = {
-      protocol: "http:",
-      hostname: proxy.hostname.replace(/^\[|\]$/g, ""),
-      port: proxy.port || 80,
-      path: req.url.href,
-    };
-  }
+  const options = await requestOptions(req, headers);
   return new Promise((resolve, reject) => {
     const request = mod.request({ ...options, method: req.method, headers }, (res) => {
       let text = "";
@@ -170,29 +189,7 @@ async function httpStream(
   const https = req.url.protocol === "https:";
   const mod: typeof Http = https ? require("node:https") : require("node:http");
   const headers: Record<string, string> = { ...req.headers };
-  let options: Http.RequestOptions = {
-    protocol: req.url.protocol,
-    hostname: req.url.hostname.replace(/^\[|\]$/g, ""),
-    port: req.url.port,
-    path: req.url.pathname + req.url.search,
-  };
-  if (req.proxy && https) {
-    const { HttpsProxyAgent } = await import("hpagent");
-    options.agent = new HttpsProxyAgent({ proxy: req.proxy, keepAlive: false });
-  } else if (req.proxy) {
-    const proxy = new URL(req.proxy);
-    if (proxy.username) {
-      const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
-      headers["proxy-authorization"] = `Basic ${Buffer.from(credentials).toString("base64")}`;
-    }
-    headers.host = req.url.host;
-    options = {
-      protocol: "http:",
-      hostname: proxy.hostname.replace(/^\[|\]$/g, ""),
-      port: proxy.port || 80,
-      path: req.url.href,
-    };
-  }
+  const options = await requestOptions(req, headers);
   return new Promise((resolve, reject) => {
     const request = mod.request({ ...options, method: req.method, headers }, (res) => {
       res.setTimeout(req.timeoutMs, () =>
