@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { CompiledQuery, sql } from "kysely";
+import { CompiledQuery } from "kysely";
 import type { z } from "zod";
 import type {
   ImportBatchRequest,
@@ -21,7 +21,14 @@ import { newId } from "../ids.js";
 import { inScope, requireFeature, requireInScope, type Principal } from "./access.js";
 import { CatalogLookups } from "./catalog.js";
 import * as enrollment from "./enrollment.js";
-import { loadMember, memberDetail, type MemberRecord, type PersonRow } from "./members.js";
+import {
+  loadMember,
+  loadMemberRecords,
+  memberDetail,
+  memberPlaces,
+  type MemberRecord,
+  type PersonRow,
+} from "./members.js";
 import { cancelMember } from "./termination.js";
 
 /**
@@ -363,13 +370,7 @@ function failure(ref: number, err: AppError): ImportResult {
 // ---------------------------------------------------------------- reading ahead
 
 type Target = { id: string; group_id: string; location_id: string };
-type Place = {
-  group_number: string;
-  location: string;
-  subgroup: string | null;
-  plan: string;
-  requires_pcp: number;
-};
+type Place = Omit<Awaited<ReturnType<ReturnType<typeof memberPlaces>["executeTakeFirstOrThrow"]>>, "id">;
 
 /** An operation's key: its employee number, else its subscriber's SSN (as the lookup hash). */
 function targetKey(ctx: PortalContext, op: ImportOperation): string | undefined {
@@ -392,79 +393,13 @@ class Preloaded {
   ) {}
 
   static async load(ctx: PortalContext, principal: Principal, ops: ImportOperation[]): Promise<Preloaded> {
-    const db = ctx.db;
-    const targets = new Map<string, Target | null>();
-    const numbers = [...new Set(ops.flatMap((op) => (op.employeeNumber ? [op.employeeNumber] : [])))];
-    const hashes = [
-      ...new Set(
-        ops.flatMap((op) =>
-          !op.employeeNumber && op.subscriber?.ssn ? [ctx.pii.lookupHash(op.subscriber.ssn)] : [],
-        ),
-      ),
-    ];
-    for (const n of numbers) targets.set(`E:${n}`, null);
-    for (const h of hashes) targets.set(`S:${h}`, null);
-    if (numbers.length) {
-      const rows = await db
-        .selectFrom("members")
-        .select(["id", "group_id", "location_id", "employee_number", "status", "created_at"])
-        .where("employer_id", "=", principal.employerId)
-        .where("employee_number", "in", numbers)
-        .execute();
-      // The same choice as findTarget: coverage not ended first, then the most recent.
-      const rank = (r: (typeof rows)[number]) => (r.status === "active" || r.status === "cobra" ? 0 : 1);
-      rows.sort((a, b) => rank(a) - rank(b) || b.created_at.localeCompare(a.created_at));
-      for (const r of rows) {
-        const key = `E:${r.employee_number}`;
-        if (!targets.get(key)) targets.set(key, r);
-      }
-    }
-    if (hashes.length) {
-      const rows = await db
-        .selectFrom("people")
-        .innerJoin("members", "members.id", "people.member_id")
-        .select(["members.id", "members.group_id", "members.location_id", "people.ssn_hmac"])
-        .where("people.employer_id", "=", principal.employerId)
-        .where("people.ssn_hmac", "in", hashes)
-        .where("people.relationship", "=", "subscriber")
-        .orderBy("members.created_at", "desc")
-        .execute();
-      for (const r of rows) {
-        const key = `S:${r.ssn_hmac}`;
-        if (!targets.get(key)) targets.set(key, r);
-      }
-    }
+    const targets = await findTargets(ctx, principal, ops);
     const ids = [...new Set([...targets.values()].flatMap((t) => (t ? [t.id] : [])))];
-    const records = new Map<string, MemberRecord>();
     const places = new Map<string, Place>();
-    if (ids.length) {
-      const [members, people, cobra, placeRows] = await Promise.all([
-        db.selectFrom("members").selectAll().where("id", "in", ids).execute(),
-        db
-          .selectFrom("people")
-          .selectAll()
-          .where("member_id", "in", ids)
-          .orderBy(sql`people.rowid`)
-          .execute(),
-        db
-          .selectFrom("cobra_coverages")
-          .selectAll()
-          .where("member_id", "in", ids)
-          .orderBy(sql`cobra_coverages.rowid`)
-          .execute(),
-        placeQuery(db).where("members.id", "in", ids).execute(),
-      ]);
-      for (const member of members) records.set(member.id, { member, people: [], cobra: [] });
-      for (const p of people) records.get(p.member_id)?.people.push(p);
-      for (const c of cobra) records.get(c.member_id)?.cobra.push(c);
-      // As loadMember orders them: the subscriber first, then dependents in the order they were added.
-      for (const r of records.values())
-        r.people.sort(
-          (a, b) => Number(b.relationship === "subscriber") - Number(a.relationship === "subscriber"),
-        );
-      for (const { id, ...place } of placeRows) places.set(id, place);
-    }
-    return new Preloaded(ctx, targets, records, places);
+    if (ids.length)
+      for (const { id, ...place } of await memberPlaces(ctx.db).where("members.id", "in", ids).execute())
+        places.set(id, place);
+    return new Preloaded(ctx, targets, await loadMemberRecords(ctx.db, ids), places);
   }
 
   /** After an operation ran: later ones read its member again (it may have been added or changed). */
@@ -480,60 +415,70 @@ class Preloaded {
   }
 }
 
-/** Group, subgroup, location and plan of members, by the codes a roster file uses. */
-function placeQuery(db: Db | Tx) {
-  return db
-    .selectFrom("members")
-    .innerJoin("groups", "groups.id", "members.group_id")
-    .innerJoin("locations", "locations.id", "members.location_id")
-    .innerJoin("plans", "plans.id", "members.plan_id")
-    .leftJoin("subgroups", "subgroups.id", "members.subgroup_id")
-    .select([
-      "members.id",
-      "groups.group_number",
-      "locations.code as location",
-      "subgroups.code as subgroup",
-      "plans.code as plan",
-      "plans.requires_pcp",
-    ]);
-}
-
 // ---------------------------------------------------------------- one operation
 
-/** The member an operation is about: by employee number within the employer, else by the subscriber's SSN. */
-async function findTarget(ctx: PortalContext, principal: Principal, op: ImportOperation, known: Preloaded) {
+/**
+ * The members operations are about, by key (see targetKey): by employee number within the employer —
+ * the member whose coverage has not ended, else the most recent one (re-enrolling is an add) — or, with
+ * no employee number, by the subscriber's SSN (the most recent). null: none yet.
+ */
+async function findTargets(
+  ctx: PortalContext,
+  principal: Principal,
+  ops: ImportOperation[],
+): Promise<Map<string, Target | null>> {
   const db = ctx.db;
-  const key = targetKey(ctx, op);
-  let row: Target | null | undefined = key ? known.targets.get(key) : undefined;
-  if (row === undefined) {
-    if (op.employeeNumber) {
-      // The member whose coverage has not ended wins; else the most recent one (re-enrolling is an add).
-      row = await db
-        .selectFrom("members")
-        .select(["id", "group_id", "location_id"])
-        .where("employer_id", "=", principal.employerId)
-        .where("employee_number", "=", op.employeeNumber)
-        .orderBy((eb) => eb.case().when("status", "in", ["active", "cobra"]).then(0).else(1).end())
-        .orderBy("created_at", "desc")
-        .executeTakeFirst();
-    } else if (op.subscriber?.ssn) {
-      row = await db
-        .selectFrom("people")
-        .innerJoin("members", "members.id", "people.member_id")
-        .select(["members.id", "members.group_id", "members.location_id"])
-        .where("people.employer_id", "=", principal.employerId)
-        .where("people.ssn_hmac", "=", ctx.pii.lookupHash(op.subscriber.ssn))
-        .where("people.relationship", "=", "subscriber")
-        .orderBy("members.created_at", "desc")
-        .executeTakeFirst();
-    } else
-      throw new AppError(
-        422,
-        "unprocessable",
-        "needs an employee number or the subscriber's SSN to find the member",
-        [{ path: "employeeNumber", message: "is required (or the subscriber's SSN)" }],
-      );
+  const targets = new Map<string, Target | null>();
+  const numbers = [...new Set(ops.flatMap((op) => (op.employeeNumber ? [op.employeeNumber] : [])))];
+  const hashes = [
+    ...new Set(
+      ops.flatMap((op) =>
+        !op.employeeNumber && op.subscriber?.ssn ? [ctx.pii.lookupHash(op.subscriber.ssn)] : [],
+      ),
+    ),
+  ];
+  for (const n of numbers) targets.set(`E:${n}`, null);
+  for (const h of hashes) targets.set(`S:${h}`, null);
+  if (numbers.length) {
+    const rows = await db
+      .selectFrom("members")
+      .select(["id", "group_id", "location_id", "employee_number", "status", "created_at"])
+      .where("employer_id", "=", principal.employerId)
+      .where("employee_number", "in", numbers)
+      .execute();
+    const rank = (r: (typeof rows)[number]) => (r.status === "active" || r.status === "cobra" ? 0 : 1);
+    rows.sort((a, b) => rank(a) - rank(b) || b.created_at.localeCompare(a.created_at));
+    for (const r of rows)
+      if (!targets.get(`E:${r.employee_number}`)) targets.set(`E:${r.employee_number}`, r);
   }
+  if (hashes.length) {
+    const rows = await db
+      .selectFrom("people")
+      .innerJoin("members", "members.id", "people.member_id")
+      .select(["members.id", "members.group_id", "members.location_id", "people.ssn_hmac"])
+      .where("people.employer_id", "=", principal.employerId)
+      .where("people.ssn_hmac", "in", hashes)
+      .where("people.relationship", "=", "subscriber")
+      .orderBy("members.created_at", "desc")
+      .execute();
+    for (const r of rows) if (!targets.get(`S:${r.ssn_hmac}`)) targets.set(`S:${r.ssn_hmac}`, r);
+  }
+  return targets;
+}
+
+/** The member an operation is about (read ahead with its chunk, or now), in the caller's scope. */
+async function findTarget(ctx: PortalContext, principal: Principal, op: ImportOperation, known: Preloaded) {
+  const key = targetKey(ctx, op);
+  if (!key)
+    throw new AppError(
+      422,
+      "unprocessable",
+      "needs an employee number or the subscriber's SSN to find the member",
+      [{ path: "employeeNumber", message: "is required (or the subscriber's SSN)" }],
+    );
+  const row = known.targets.has(key)
+    ? known.targets.get(key)
+    : (await findTargets(ctx, principal, [op])).get(key);
   if (!row) return undefined;
   // Out of the caller's scope is "not found", exactly as on the single-member routes.
   const what = op.employeeNumber ? `employee number ${op.employeeNumber}` : "the subscriber's SSN";
@@ -746,7 +691,7 @@ async function changeMember(
   const problems: { path: string; message: string }[] = [];
   const place =
     known.places.get(memberId) ??
-    (await placeQuery(ctx.db).where("members.id", "=", memberId).executeTakeFirstOrThrow());
+    (await memberPlaces(ctx.db).where("members.id", "=", memberId).executeTakeFirstOrThrow());
   if (op.groupNumber && op.groupNumber !== place.group_number)
     problems.push({
       path: "groupNumber",
@@ -777,7 +722,7 @@ async function changeMember(
     throw new AppError(422, "unprocessable", `${problems[0]!.path} ${problems[0]!.message}`, problems);
 
   // Plan first: PCPs of the new plan travel with it.
-  if (op.plan && op.plan !== place.plan) {
+  if (op.plan && op.plan !== place.planCode) {
     if (!op.effectiveDate)
       throw new AppError(422, "unprocessable", "effectiveDate is required to change the plan", [
         { path: "effectiveDate", message: "is required with a new plan (first of a month)" },
@@ -793,7 +738,7 @@ async function changeMember(
       effectiveDate: op.effectiveDate,
       pcps,
     });
-    changes.push(`plan: ${place.plan} → ${op.plan} from ${op.effectiveDate}`);
+    changes.push(`plan: ${place.planCode} → ${op.plan} from ${op.effectiveDate}`);
     record = await loadMember(ctx.db, principal, memberId);
   }
   if (op.subscriber) {
@@ -894,7 +839,7 @@ async function changeMember(
       d.pcp &&
       place.requires_pcp &&
       ((await lookups.provider(ctx.db, d.pcp))?.id ?? null) !== p.pcp_provider_id &&
-      !(op.plan && op.plan !== place.plan)
+      !(op.plan && op.plan !== place.planCode)
     ) {
       await enrollment.changePcp(ctx, principal, memberId, { personId: p.id, provider: d.pcp });
       changes.push(`${who}.pcp → ${d.pcp}`);

@@ -36,30 +36,68 @@ const memberWhat = (memberId: string) => `member ${memberId}`;
 
 /** The member with its people, or 404 when it does not exist or lies outside the caller's scope. */
 export async function loadMember(db: Db | Tx, principal: Principal, memberId: string): Promise<MemberRecord> {
-  const member = await db.selectFrom("members").selectAll().where("id", "=", memberId).executeTakeFirst();
-  if (!member) throw notFound(memberWhat(memberId));
+  const record = (await loadMemberRecords(db, [memberId])).get(memberId);
+  if (!record) throw notFound(memberWhat(memberId));
+  const { member } = record;
   requireInScope(
     principal,
     { employerId: member.employer_id, groupId: member.group_id, locationId: member.location_id },
     memberWhat(memberId),
   );
-  const [people, cobra] = await Promise.all([
+  return record;
+}
+
+/**
+ * Members with their people and COBRA coverages, in four queries however many (a roster import reads a
+ * batch's members at once). No scope check: loadMember does that for one; a caller of this checks its own.
+ */
+export async function loadMemberRecords(db: Db | Tx, ids: string[]): Promise<Map<string, MemberRecord>> {
+  const records = new Map<string, MemberRecord>();
+  if (!ids.length) return records;
+  const [members, people, cobra] = await Promise.all([
+    db.selectFrom("members").selectAll().where("id", "in", ids).execute(),
     // rowid: the order people were added in (two IDs made in the same millisecond are in random order).
     db
       .selectFrom("people")
       .selectAll()
-      .where("member_id", "=", memberId)
+      .where("member_id", "in", ids)
       .orderBy(sql`people.rowid`)
       .execute(),
     db
       .selectFrom("cobra_coverages")
       .selectAll()
-      .where("member_id", "=", memberId)
+      .where("member_id", "in", ids)
       .orderBy(sql`cobra_coverages.rowid`)
       .execute(),
   ]);
-  people.sort((a, b) => Number(b.relationship === "subscriber") - Number(a.relationship === "subscriber"));
-  return { member, people, cobra };
+  for (const member of members) records.set(member.id, { member, people: [], cobra: [] });
+  for (const p of people) records.get(p.member_id)?.people.push(p);
+  for (const c of cobra) records.get(c.member_id)?.cobra.push(c);
+  for (const r of records.values())
+    r.people.sort(
+      (a, b) => Number(b.relationship === "subscriber") - Number(a.relationship === "subscriber"),
+    );
+  return records;
+}
+
+/** Where members are: group, subgroup, location and plan, by the codes people type. Add a `where`. */
+export function memberPlaces(db: Db | Tx) {
+  return db
+    .selectFrom("members")
+    .innerJoin("groups", "groups.id", "members.group_id")
+    .innerJoin("locations", "locations.id", "members.location_id")
+    .innerJoin("plans", "plans.id", "members.plan_id")
+    .leftJoin("subgroups", "subgroups.id", "members.subgroup_id")
+    .select([
+      "members.id",
+      "groups.group_number",
+      "locations.code as location",
+      "subgroups.code as subgroup",
+      "plans.code as planCode",
+      "plans.name as planName",
+      "plans.type as planType",
+      "plans.requires_pcp",
+    ]);
 }
 
 /** For changes: loads inside the write transaction and refuses a stale version (optimistic concurrency). */
@@ -150,22 +188,7 @@ export function toCobra(c: CobraRow, people: PersonRow[]): CobraCoverage {
 
 export async function memberDetail(db: Db | Tx, record: MemberRecord): Promise<MemberDetail> {
   const { member, people } = record;
-  const place = await db
-    .selectFrom("members")
-    .innerJoin("groups", "groups.id", "members.group_id")
-    .innerJoin("locations", "locations.id", "members.location_id")
-    .innerJoin("plans", "plans.id", "members.plan_id")
-    .leftJoin("subgroups", "subgroups.id", "members.subgroup_id")
-    .select([
-      "groups.group_number",
-      "locations.code as location",
-      "subgroups.code as subgroup",
-      "plans.code as planCode",
-      "plans.name as planName",
-      "plans.type as planType",
-    ])
-    .where("members.id", "=", member.id)
-    .executeTakeFirstOrThrow();
+  const place = await memberPlaces(db).where("members.id", "=", member.id).executeTakeFirstOrThrow();
   const pcpIds = [...new Set(people.flatMap((p) => (p.pcp_provider_id ? [p.pcp_provider_id] : [])))];
   const providers = pcpIds.length
     ? await db.selectFrom("providers").selectAll().where("id", "in", pcpIds).execute()
