@@ -20,17 +20,11 @@ import { cycleOnOrBefore, issueInvoice } from "../dist/portal/services/billing.j
 import { demoIds } from "../dist/portal/services/demo.js";
 import { nameKey, rateFor, tierFor } from "../dist/portal/services/coverage.js";
 import { todayOf } from "../dist/portal/services/dates.js";
+import { seeded } from "./random.js";
 
 const MEMBERS = Number(process.argv[2] ?? 100_000);
 const RUNS = 7;
-let seed = 0xb111;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = (list) => list[Math.floor(random() * list.length)];
+const { random, pick } = seeded(0xb111);
 const LAST = ["Alvarez", "Brooks", "Chen", "Dubois", "Eze", "Fischer", "Garcia", "Haddad", "Ito", "Jensen"];
 const FIRST = ["Ana", "Ben", "Chloe", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivan", "Jo"];
 

@@ -16,19 +16,13 @@ import { createPortal } from "../dist/portal/server.js";
 import { demoIds } from "../dist/portal/services/demo.js";
 import { nameKey, rateFor, tierFor } from "../dist/portal/services/coverage.js";
 import { searchMembers } from "../dist/portal/services/members.js";
+import { seeded } from "./random.js";
 
 const MEMBERS = Number(process.argv[2] ?? 100_000);
 const QUERIES = 300;
 
 // A small deterministic PRNG (mulberry32) so every run seeds the same data.
-let seed = 0x5eed;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = (list) => list[Math.floor(random() * list.length)];
+const { random, pick } = seeded(0x5eed);
 
 const SYLLABLES = [
   "an",

@@ -39,18 +39,12 @@ import { demoIds } from "../dist/portal/services/demo.js";
 import { createApiToken } from "../dist/portal/services/auth.js";
 import { nameKey, rateFor, tierFor } from "../dist/portal/services/coverage.js";
 import { storedFile } from "../dist/portal/services/reports.js";
+import { seeded } from "./random.js";
 
 const MEMBERS = Number(process.argv[2] ?? 100_000);
 const RUNS = Number(process.argv[3] ?? 5);
 const DOWNLOAD_MB = Number(process.env.BENCH_DOWNLOAD_MB ?? 256);
-let seed = 0x5eed;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = (list) => list[Math.floor(random() * list.length)];
+const { random, pick } = seeded(0x5eed);
 const LAST = [
   "Anders",
   "Berg",

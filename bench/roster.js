@@ -7,15 +7,9 @@
 // also handy for rehearsing an import against `portal serve --demo`.
 import { createWriteStream } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { seeded } from "./random.js";
 
-let seed = 0x5eed;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = (list) => list[Math.floor(random() * list.length)];
+const { random, pick } = seeded(0x5eed);
 const FIRST = [
   "Alex",
   "Sam",
