@@ -101,4 +101,70 @@ describe("import batches", () => {
     expect(res.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(["added", "changed"]);
     expect(await enrollmentSnapshot(portal)).toBe(before);
   });
+
+  // A plan writes only the operations a later one of the same batch could find (by employee number or
+  // by any of its people's SSNs); the others are checked, not written. Either way it answers as applying.
+  it("plans an SSN shared with a later member's dependent as the duplicate it will be", async () => {
+    const first = operation(1, { employeeNumber: "T100" });
+    const second = operation(2, {
+      employeeNumber: "T200",
+      subscriber: { ...enrollBody().subscriber, firstName: "Lee", ssn: "222-33-4444" },
+      dependents: [{ ...first.dependents[0], line: 3 }],
+    });
+    const planned = await call("POST", "/v1/imports/plan", { operations: [first, second] });
+    expect(planned.status, JSON.stringify(planned.body)).toBe(200);
+    expect(planned.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(["added", "failed"]);
+    expect(planned.body.results[1].error.code).toBe("duplicate_ssn");
+
+    const bySsn = await call("POST", "/v1/imports/plan", {
+      operations: [
+        operation(1, { dependents: [] }),
+        operation(2, {
+          employeeNumber: undefined,
+          dependents: [],
+          subscriber: { ...enrollBody().subscriber, phone: "313-555-0100" },
+        }),
+      ],
+    });
+    // Found by the subscriber's SSN: the member the first operation adds.
+    expect(
+      bySsn.body.results.map((r: { outcome: string }) => r.outcome),
+      JSON.stringify(bySsn.body),
+    ).toEqual(["added", "changed"]);
+  });
+
+  it("plans independent members exactly as applying them answers", async () => {
+    const ops = [
+      operation(1, { employeeNumber: "T100" }),
+      operation(2, {
+        employeeNumber: "T200",
+        plan: "NO-SUCH-PLAN",
+        subscriber: { ...enrollBody().subscriber, ssn: "111-22-3333" },
+        dependents: [],
+      }),
+      operation(3, {
+        employeeNumber: "T300",
+        subscriber: { ...enrollBody().subscriber, firstName: "Lee", ssn: "222-33-4444" },
+        dependents: [],
+      }),
+    ];
+    const before = await enrollmentSnapshot(portal);
+    const planned = await call("POST", "/v1/imports/plan", { operations: ops });
+    expect(await enrollmentSnapshot(portal)).toBe(before);
+    const applied = await call("POST", `/v1/imports/${await job()}/batches`, {
+      idempotencyKey: "independent-members-01",
+      operations: ops,
+    });
+    const answer = (r: { outcome: string; changes: string[]; error: unknown }) => [
+      r.outcome,
+      r.changes,
+      r.error,
+    ];
+    expect(planned.body.results.map(answer)).toEqual(applied.body.results.map(answer));
+    expect(planned.body.results.map((r: { outcome: string }) => r.outcome)).toEqual([
+      "added",
+      "failed",
+      "added",
+    ]);
+  });
 });

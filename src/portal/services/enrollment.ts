@@ -51,13 +51,15 @@ export async function enroll(
 
 /**
  * Enrolls and answers only what a roster import reports (no member detail to build). `lookups` lets an
- * import share catalog answers across its rows.
+ * import share catalog answers across its rows. `write: false` checks every rule and writes nothing: a
+ * plan uses it when no later operation of its batch could read what this one would have written.
  */
 export async function enrollMember(
   ctx: PortalContext,
   principal: Principal,
   input: EnrollRequest,
   lookups = new CatalogLookups(),
+  { write = true } = {},
 ): Promise<{ memberId: string; planCode: string; tier: string; people: number }> {
   const now = ctx.clock.now();
   const today = todayOf(now);
@@ -136,17 +138,19 @@ export async function enrollMember(
     const at = now.toISOString();
     const common = { memberId, employerId, coverageStart: input.effectiveDate, now: at };
     const rows = [
-      newPersonRow(ctx.pii, input.subscriber, {
-        ...common,
-        relationship: "subscriber",
-        pcpProviderId: subscriberPcp,
-      }),
+      newPersonRow(
+        ctx.pii,
+        input.subscriber,
+        { ...common, relationship: "subscriber", pcpProviderId: subscriberPcp },
+        { encrypt: write },
+      ),
       ...input.dependents.map((d, i) =>
-        newPersonRow(ctx.pii, d, {
-          ...common,
-          relationship: d.relationship,
-          pcpProviderId: dependentPcps[i] ?? null,
-        }),
+        newPersonRow(
+          ctx.pii,
+          d,
+          { ...common, relationship: d.relationship, pcpProviderId: dependentPcps[i] ?? null },
+          { encrypt: write },
+        ),
       ),
     ];
     // The rows carry the SSNs' lookup hashes: the duplicate check reuses them.
@@ -163,6 +167,7 @@ export async function enrollMember(
     await refuseDuplicateEmployeeNumber(tx, employerId, input.employeeNumber);
     // Settled up front (the same rule settleMember applies), so enrolling is one insert per table.
     const settled = settledColumns(rows, plan!);
+    if (!write) return { memberId, planCode: plan!.code, tier: settled.tier!, people: rows.length };
     await insertRows(tx, "members", [
       {
         id: memberId,

@@ -284,16 +284,22 @@ export async function applyBatch(
   return { results, replayed };
 }
 
-/** One operation in a savepoint: its failure (a rule refused it) rolls back only its own changes. */
+/**
+ * One operation in a savepoint: its failure (a rule refused it) rolls back only its own changes. With
+ * `write: false` (a plan's operation that nothing later reads) an add checks its rules and writes nothing,
+ * so it needs no savepoint.
+ */
 async function runInSavepoint(
   ctx: PortalContext,
   principal: Principal,
   op: ImportOperation,
   lookups: CatalogLookups,
   known: Preloaded,
+  write = true,
 ): Promise<ImportResult> {
+  const run = () => runOperation(ctx, principal, op, lookups, known, write);
   try {
-    return await inSavepoint(ctx.db as Tx, () => runOperation(ctx, principal, op, lookups, known));
+    return await (write ? inSavepoint(ctx.db as Tx, run) : run());
   } catch (err) {
     if (err instanceof AppError) return failure(op.ref, err);
     throw err;
@@ -330,7 +336,10 @@ async function storeRows(
 /**
  * What each operation would do: the same code as applying, in a transaction that is rolled back. The
  * operations of a chunk run one after the other in it, so an operation sees what the earlier ones of the
- * same request would have done (as it will when applied).
+ * same request would have done (as it will when applied). An operation that shares no key with another
+ * of its chunk (see operationKeys) cannot be seen by a later one, so a new member it adds is checked but
+ * not written: inserting the rows (and their log and audit rows) only to roll them back was most of a
+ * plan's cost on an empty roster.
  */
 export async function planBatch(
   ctx: PortalContext,
@@ -345,8 +354,10 @@ export async function planBatch(
       await ctx.db.transaction().execute(async (tx) => {
         const txCtx = { ...ctx, db: tx };
         const known = await Preloaded.load(txCtx, principal, chunk);
+        const alone = unsharedOperations(chunk);
         const out: ImportResult[] = [];
-        for (const op of chunk) out.push(await runInSavepoint(txCtx, principal, op, lookups, known));
+        for (const op of chunk)
+          out.push(await runInSavepoint(txCtx, principal, op, lookups, known, !alone.has(op)));
         throw new Rollback(out);
       });
     } catch (err) {
@@ -367,6 +378,25 @@ function failure(ref: number, err: AppError): ImportResult {
   };
 }
 
+/**
+ * Everything by which a later operation could find what this one writes: its employee number and the
+ * SSNs of its people (targets are found by either; duplicate checks read both). Compared only within one
+ * request, so the SSNs (digits, as parsed) need no lookup hash.
+ */
+function operationKeys(op: ImportOperation): string[] {
+  const keys = op.employeeNumber ? [`E:${op.employeeNumber}`] : [];
+  for (const p of [op.subscriber, ...op.dependents]) if (p?.ssn) keys.push(`S:${p.ssn}`);
+  return keys;
+}
+
+/** The operations of a chunk none of whose keys another operation of the chunk has. */
+function unsharedOperations(ops: ImportOperation[]): Set<ImportOperation> {
+  const keysOf = new Map(ops.map((op) => [op, operationKeys(op)]));
+  const count = new Map<string, number>();
+  for (const keys of keysOf.values()) for (const k of new Set(keys)) count.set(k, (count.get(k) ?? 0) + 1);
+  return new Set(ops.filter((op) => keysOf.get(op)!.every((k) => count.get(k) === 1)));
+}
+
 // ---------------------------------------------------------------- reading ahead
 
 type Target = { id: string; group_id: string; location_id: string };
@@ -385,12 +415,17 @@ function targetKey(ctx: PortalContext, op: ImportOperation): string | undefined 
  * nothing here (or that follows one which changed the same member) reads for itself, as before.
  */
 class Preloaded {
+  /** Whether any target was read ahead by SSN (else no SSN key can go stale). */
+  readonly #bySsn: boolean;
+
   private constructor(
     private readonly ctx: PortalContext,
     readonly targets: Map<string, Target | null>,
     readonly records: Map<string, MemberRecord>,
     readonly places: Map<string, Place>,
-  ) {}
+  ) {
+    this.#bySsn = [...targets.keys()].some((key) => key.startsWith("S:"));
+  }
 
   static async load(ctx: PortalContext, principal: Principal, ops: ImportOperation[]): Promise<Preloaded> {
     const targets = await findTargets(ctx, principal, ops);
@@ -404,13 +439,16 @@ class Preloaded {
 
   /** After an operation ran: later ones read its member again (it may have been added or changed). */
   forget(op: ImportOperation) {
-    const key = targetKey(this.ctx, op);
-    if (!key) return;
-    const target = this.targets.get(key);
-    this.targets.delete(key);
-    if (target) {
-      this.records.delete(target.id);
-      this.places.delete(target.id);
+    // By either key: a later operation may find by SSN the member this one added by employee number.
+    const keys = op.employeeNumber ? [`E:${op.employeeNumber}`] : [];
+    if (op.subscriber?.ssn && this.#bySsn) keys.push(`S:${this.ctx.pii.lookupHash(op.subscriber.ssn)}`);
+    for (const key of keys) {
+      const target = this.targets.get(key);
+      this.targets.delete(key);
+      if (target) {
+        this.records.delete(target.id);
+        this.places.delete(target.id);
+      }
     }
   }
 }
@@ -501,6 +539,7 @@ async function runOperation(
   op: ImportOperation,
   lookups: CatalogLookups,
   known: Preloaded,
+  write = true,
 ): Promise<ImportResult> {
   const memberId = await findTarget(ctx, principal, op, known);
   const done = (outcome: ImportResult["outcome"], id: string, changes: string[]): ImportResult => ({
@@ -515,7 +554,7 @@ async function runOperation(
       throw notFound(
         op.employeeNumber ? `member with employee number ${op.employeeNumber}` : "member with that SSN",
       );
-    const added = await enrollment.enrollMember(ctx, principal, enrollInput(op), lookups);
+    const added = await enrollment.enrollMember(ctx, principal, enrollInput(op), lookups, { write });
     return done("added", added.memberId, [
       `enroll ${added.planCode} tier ${added.tier}, ${added.people} person(s)`,
     ]);

@@ -199,7 +199,10 @@ export async function refuseDuplicateEmployeeNumber(
     );
 }
 
-/** The people row for a new subscriber or dependent: SSN encrypted, hashed for lookup, last four for masking. */
+/**
+ * The people row for a new subscriber or dependent: SSN encrypted, hashed for lookup, last four for
+ * masking. `encrypt: false` leaves the ciphertext out of a row that is only checked, never written.
+ */
 export function newPersonRow(
   pii: PiiVault,
   input: PersonInput,
@@ -212,6 +215,7 @@ export function newPersonRow(
     now: string;
     id?: string;
   },
+  { encrypt = true } = {},
 ): PersonRow {
   return {
     id: at.id ?? newId("per"),
@@ -222,7 +226,7 @@ export function newPersonRow(
     middle_name: input.middleName ?? null,
     last_name: input.lastName,
     name_key: nameKey(input.lastName, input.firstName),
-    ...ssnColumns(pii, input.ssn),
+    ...ssnColumns(pii, input.ssn, { encrypt }),
     date_of_birth: input.dateOfBirth,
     sex: input.sex,
     marital_status: input.maritalStatus ?? null,
@@ -239,9 +243,9 @@ export function newPersonRow(
   };
 }
 
-export function ssnColumns(pii: PiiVault, ssn: string | undefined) {
+export function ssnColumns(pii: PiiVault, ssn: string | undefined, { encrypt = true } = {}) {
   return {
-    ssn_encrypted: ssn ? pii.encrypt(ssn) : null,
+    ssn_encrypted: ssn && encrypt ? pii.encrypt(ssn) : null,
     ssn_hmac: ssn ? pii.lookupHash(ssn) : null,
     ssn_last4: ssn ? ssn.slice(-4) : null,
   };
