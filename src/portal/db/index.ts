@@ -166,6 +166,17 @@ export async function openDatabase(
   };
 }
 
+/**
+ * A read whose SQL text is written once and run with new parameters: for checks a roster import runs for
+ * every row, where Kysely's build and compile would cost more than SQLite takes to answer.
+ */
+export async function selectRows<R>(db: Db | Tx, text: string, params: unknown[]): Promise<R[]> {
+  return (await db.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
+}
+
+/** `?, ?, ?` for an `in (…)` list of n values. */
+export const placeholders = (n: number) => Array<string>(n).fill("?").join(", ");
+
 const insertTexts = new Map<string, string>();
 
 /**

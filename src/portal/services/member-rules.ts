@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { DependentInput, SubscriberInput } from "../../contract/members.js";
-import type { Db, Tx } from "../db/index.js";
+import { placeholders, selectRows, type Db, type Tx } from "../db/index.js";
 import { AppError, type Problems } from "../errors.js";
 import { newId } from "../ids.js";
 import type { PiiVault } from "../pii.js";
@@ -150,18 +150,13 @@ export async function refuseDuplicateSsns(
   }
   if (!wanted.length) return;
   // One query for all of them (a family is enrolled at once); the first entry in order is the one named.
-  let q = db
-    .selectFrom("people")
-    .select(["member_id", "ssn_hmac", "ssn_last4"])
-    .where("employer_id", "=", employerId)
-    .where(
-      "ssn_hmac",
-      "in",
-      wanted.map((w) => w.hmac),
-    )
-    .where("status", "in", ["active", "cobra"]);
-  if (exceptMemberId) q = q.where("member_id", "!=", exceptMemberId);
-  const holders = new Map((await q.execute()).map((h) => [h.ssn_hmac, h]));
+  const found = await selectRows<{ member_id: string; ssn_hmac: string; ssn_last4: string | null }>(
+    db,
+    `select member_id, ssn_hmac, ssn_last4 from people where employer_id = ? and ssn_hmac in (${placeholders(wanted.length)})` +
+      ` and status in ('active', 'cobra') and member_id != ?`,
+    [employerId, ...wanted.map((w) => w.hmac), exceptMemberId ?? ""],
+  );
+  const holders = new Map(found.map((h) => [h.ssn_hmac, h]));
   for (const entry of wanted) {
     const holder = holders.get(entry.hmac);
     if (!holder) continue;
@@ -182,14 +177,12 @@ export async function refuseDuplicateEmployeeNumber(
   employeeNumber: string,
   exceptMemberId?: string,
 ): Promise<void> {
-  let q = db
-    .selectFrom("members")
-    .select("id")
-    .where("employer_id", "=", employerId)
-    .where("employee_number", "=", employeeNumber)
-    .where("status", "in", ["active", "cobra"]);
-  if (exceptMemberId) q = q.where("id", "!=", exceptMemberId);
-  const holder = await q.executeTakeFirst();
+  const [holder] = await selectRows<{ id: string }>(
+    db,
+    `select id from members where employer_id = ? and employee_number = ? and status in ('active', 'cobra')` +
+      ` and id != ? limit 1`,
+    [employerId, employeeNumber, exceptMemberId ?? ""],
+  );
   if (holder)
     throw new AppError(
       409,
