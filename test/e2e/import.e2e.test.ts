@@ -74,6 +74,13 @@ describe("member import (built CLI, real portal)", () => {
     expect(dry.stdout).toMatch(/Plan: 5 to add, 0 to change, 0 to terminate, 0 unchanged/);
     const again = await runCli(["member", "import", file, "--dry-run", "--json"], { env: admin.env });
     expect(JSON.parse(again.stdout)).toMatchObject({ dryRun: true, added: 5 });
+    // Batches are planned two at a time; the plan still lists them in file order.
+    const small = await runCli(["member", "import", file, "--dry-run", "--json", "--batch-size", "2"], {
+      env: admin.env,
+    });
+    const plan = JSON.parse(small.stdout) as { added: number; lines: { lines: number[] }[] };
+    expect(plan.added).toBe(5);
+    expect(plan.lines.map((l) => l.lines[0])).toEqual([2, 3, 4, 5, 6]);
 
     const results = join(admin.configDir, "results");
     const run = await runCli(["member", "import", file, "--results-dir", results], { env: admin.env });

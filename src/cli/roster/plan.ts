@@ -176,11 +176,15 @@ export interface PlanSummary {
   }[];
 }
 
-/** Asks the portal what each operation would do (nothing is written) and sums it up. */
+/**
+ * Asks the portal what each operation would do (nothing is written) and sums it up. One batch is read
+ * from the file while the one before is planned; results are summed in file order.
+ */
 export async function planWithPortal(
   client: PortalClient,
   batches: AsyncIterable<Planned[]>,
   onProgress: (rows: number) => void,
+  concurrency = 2,
 ): Promise<PlanSummary> {
   const summary: PlanSummary = {
     added: 0,
@@ -193,11 +197,13 @@ export async function planWithPortal(
   };
   // Memory must not grow with the file: the plan lists the first MAX_LISTED of each kind, and counts all.
   const listed = { add: 0, change: 0, terminate: 0, failed: 0, invalid: 0 };
-  for await (const batch of batches) {
+  const ask = async (batch: Planned[]) => {
     const ops = batch.filter((p) => p.kind === "operation");
-    const results = ops.length
+    return ops.length
       ? (await client.call("importPlan", { body: { operations: ops.map((o) => o.op) } })).results
       : [];
+  };
+  const sum = (batch: Planned[], results: ImportResult[]) => {
     const byRef = new Map<number, ImportResult>(results.map((r) => [r.ref, r]));
     for (const p of batch) {
       const lines = p.rows.map((r) => r.line);
@@ -225,6 +231,18 @@ export async function planWithPortal(
         summary.lines.push({ kind: kinds[r.outcome], lines, label: p.label, details });
     }
     onProgress(batch.reduce((n, p) => n + p.rows.length, 0));
+  };
+  const pending: { batch: Planned[]; results: Promise<ImportResult[]> }[] = [];
+  for await (const batch of batches) {
+    const results = ask(batch);
+    // Awaited in its turn; a failure before then must not count as unhandled.
+    results.catch(() => undefined);
+    pending.push({ batch, results });
+    if (pending.length >= concurrency) {
+      const oldest = pending.shift()!;
+      sum(oldest.batch, await oldest.results);
+    }
   }
+  for (const { batch, results } of pending) sum(batch, await results);
   return summary;
 }
