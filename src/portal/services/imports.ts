@@ -286,8 +286,7 @@ export async function applyBatch(
 
 /**
  * One operation in a savepoint: its failure (a rule refused it) rolls back only its own changes. With
- * `write: false` (a plan's operation that nothing later reads) an add checks its rules and writes nothing,
- * so it needs no savepoint.
+ * `write: false` (a plan's operation that nothing later reads) an add checks its rules and writes nothing.
  */
 async function runInSavepoint(
   ctx: PortalContext,
@@ -297,9 +296,8 @@ async function runInSavepoint(
   known: Preloaded,
   write = true,
 ): Promise<ImportResult> {
-  const run = () => runOperation(ctx, principal, op, lookups, known, write);
   try {
-    return await (write ? inSavepoint(ctx.db as Tx, run) : run());
+    return await inSavepoint(ctx.db as Tx, () => runOperation(ctx, principal, op, lookups, known, write));
   } catch (err) {
     if (err instanceof AppError) return failure(op.ref, err);
     throw err;
