@@ -58,16 +58,16 @@ async function requestOptions(
   headers: Record<string, string>,
 ): Promise<Http.RequestOptions> {
   const https = req.url.protocol === "https:";
+  const portal = {
+    protocol: req.url.protocol,
+    hostname: bareHost(req.url),
+    port: req.url.port,
+    path: req.url.pathname + req.url.search,
+  };
   if (req.proxy && https) {
     // https through a proxy: a CONNECT tunnel (hpagent), TLS end to end with the portal.
     const { HttpsProxyAgent } = await import("hpagent");
-    return {
-      protocol: req.url.protocol,
-      hostname: req.url.hostname.replace(/^\[|\]$/g, ""),
-      port: req.url.port,
-      path: req.url.pathname + req.url.search,
-      agent: new HttpsProxyAgent({ proxy: req.proxy, keepAlive: false }),
-    };
+    return { ...portal, agent: new HttpsProxyAgent({ proxy: req.proxy, keepAlive: false }) };
   }
   if (req.proxy) {
     // Plain http through a proxy: the request goes to the proxy with the absolute URL, as proxies
@@ -78,21 +78,13 @@ async function requestOptions(
       headers["proxy-authorization"] = `Basic ${Buffer.from(credentials).toString("base64")}`;
     }
     headers.host = req.url.host;
-    return {
-      protocol: "http:",
-      hostname: proxy.hostname.replace(/^\[|\]$/g, ""),
-      port: proxy.port || 80,
-      path: req.url.href,
-    };
+    return { protocol: "http:", hostname: bareHost(proxy), port: proxy.port || 80, path: req.url.href };
   }
-  return {
-    protocol: req.url.protocol,
-    hostname: req.url.hostname.replace(/^\[|\]$/g, ""),
-    port: req.url.port,
-    path: req.url.pathname + req.url.search,
-    agent: req.agent,
-  };
+  return { ...portal, agent: req.agent };
 }
+
+/** The host name as sockets take it: an IPv6 address without its URL brackets. */
+const bareHost = (url: URL) => url.hostname.replace(/^\[|\]$/g, "");
 
 /** One attempt. Rejects with the socket error (its `code` set); nothing here keeps the request headers. */
 async function once(req: HttpRequest): Promise<HttpResponse> {
@@ -267,7 +259,7 @@ function directDownload(
 ): Promise<DownloadResponse> {
   const net = require("node:net") as typeof Net;
   const https = req.url.protocol === "https:";
-  const host = req.url.hostname.replace(/^\[|\]$/g, "");
+  const host = bareHost(req.url);
   const port = Number(req.url.port) || (https ? 443 : 80);
   const lines = [
     `GET ${req.url.pathname}${req.url.search} HTTP/1.0`,

@@ -282,25 +282,15 @@ export async function applyOperations(opts: ApplyOptions): Promise<ApplyOutcome>
       } else send.push(p);
     }
     if (!send.length) continue;
+    const idempotencyKey = batchKey(
+      opts.fileSha256,
+      send.map((p) => p.op.ref),
+    );
     const task = (async () => {
       const res = await opts.client.call(
         "importBatch",
-        {
-          params: { jobId: opts.jobId },
-          body: {
-            idempotencyKey: batchKey(
-              opts.fileSha256,
-              send.map((p) => p.op.ref),
-            ),
-            operations: send.map((p) => p.op),
-          },
-        },
-        {
-          idempotencyKey: batchKey(
-            opts.fileSha256,
-            send.map((p) => p.op.ref),
-          ),
-        },
+        { params: { jobId: opts.jobId }, body: { idempotencyKey, operations: send.map((p) => p.op) } },
+        { idempotencyKey },
       );
       const byRef = new Map(res.results.map((r) => [r.ref, r]));
       for (const p of send) {

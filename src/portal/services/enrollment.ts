@@ -167,7 +167,8 @@ export async function enrollMember(
     await refuseDuplicateEmployeeNumber(tx, employerId, input.employeeNumber);
     // Settled up front (the same rule settleMember applies), so enrolling is one insert per table.
     const settled = settledColumns(rows, plan!);
-    if (!write) return { memberId, planCode: plan!.code, tier: settled.tier!, people: rows.length };
+    const enrolled = { memberId, planCode: plan!.code, tier: settled.tier!, people: rows.length };
+    if (!write) return enrolled;
     await insertRows(tx, "members", [
       {
         id: memberId,
@@ -198,7 +199,7 @@ export async function enrollMember(
       description: `Enrolled ${input.subscriber.firstName} ${input.subscriber.lastName} with ${input.dependents.length} dependent(s) in ${plan!.code}, tier ${settled.tier}`,
       details: { plan: plan!.code, tier: settled.tier, personIds: rows.map((r) => r.id) },
     });
-    return { memberId, planCode: plan!.code, tier: settled.tier!, people: rows.length };
+    return enrolled;
   });
 }
 

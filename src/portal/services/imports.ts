@@ -400,17 +400,21 @@ function unsharedOperations(ops: ImportOperation[]): Set<ImportOperation> {
 type Target = { id: string; group_id: string; location_id: string };
 type Place = Omit<Awaited<ReturnType<ReturnType<typeof memberPlaces>["executeTakeFirstOrThrow"]>>, "id">;
 
-/** An operation's key: its employee number, else its subscriber's SSN (as the lookup hash). */
+/** Keys of the members read ahead: by employee number, or by the subscriber's SSN lookup hash. */
+const byNumber = (employeeNumber: string) => `E:${employeeNumber}`;
+const bySsnHash = (hmac: string) => `S:${hmac}`;
+
+/** An operation's key: its employee number, else its subscriber's SSN. */
 function targetKey(ctx: PortalContext, op: ImportOperation): string | undefined {
-  if (op.employeeNumber) return `E:${op.employeeNumber}`;
-  if (op.subscriber?.ssn) return `S:${ctx.pii.lookupHash(op.subscriber.ssn)}`;
+  if (op.employeeNumber) return byNumber(op.employeeNumber);
+  if (op.subscriber?.ssn) return bySsnHash(ctx.pii.lookupHash(op.subscriber.ssn));
   return undefined;
 }
 
 /**
  * The members a chunk of operations is about, read in a few queries instead of a few per operation:
- * who each key names, and those members' people, COBRA coverages and places. An operation that finds
- * nothing here (or that follows one which changed the same member) reads for itself, as before.
+ * who each key names, and those members' people, COBRA coverages and places. What is not here (or was
+ * forgotten because an earlier operation changed it) is read now, as before.
  */
 class Preloaded {
   /** Whether any target was read ahead by SSN (else no SSN key can go stale). */
@@ -418,11 +422,11 @@ class Preloaded {
 
   private constructor(
     private readonly ctx: PortalContext,
-    readonly targets: Map<string, Target | null>,
-    readonly records: Map<string, MemberRecord>,
-    readonly places: Map<string, Place>,
+    private readonly targets: Map<string, Target | null>,
+    private readonly records: Map<string, MemberRecord>,
+    private readonly places: Map<string, Place>,
   ) {
-    this.#bySsn = [...targets.keys()].some((key) => key.startsWith("S:"));
+    this.#bySsn = [...targets.keys()].some((key) => key.startsWith(bySsnHash("")));
   }
 
   static async load(ctx: PortalContext, principal: Principal, ops: ImportOperation[]): Promise<Preloaded> {
@@ -435,11 +439,29 @@ class Preloaded {
     return new Preloaded(ctx, targets, await loadMemberRecords(ctx.db, ids), places);
   }
 
+  /** Who `op` names by `key` (its targetKey); null: nobody yet. */
+  async target(principal: Principal, op: ImportOperation, key: string) {
+    return this.targets.has(key)
+      ? this.targets.get(key)
+      : (await findTargets(this.ctx, principal, [op])).get(key);
+  }
+
+  record(principal: Principal, memberId: string) {
+    return this.records.get(memberId) ?? loadMember(this.ctx.db, principal, memberId);
+  }
+
+  async place(memberId: string) {
+    return (
+      this.places.get(memberId) ??
+      (await memberPlaces(this.ctx.db).where("members.id", "=", memberId).executeTakeFirstOrThrow())
+    );
+  }
+
   /** After an operation ran: later ones read its member again (it may have been added or changed). */
   forget(op: ImportOperation) {
     // By either key: a later operation may find by SSN the member this one added by employee number.
-    const keys = op.employeeNumber ? [`E:${op.employeeNumber}`] : [];
-    if (op.subscriber?.ssn && this.#bySsn) keys.push(`S:${this.ctx.pii.lookupHash(op.subscriber.ssn)}`);
+    const keys = op.employeeNumber ? [byNumber(op.employeeNumber)] : [];
+    if (op.subscriber?.ssn && this.#bySsn) keys.push(bySsnHash(this.ctx.pii.lookupHash(op.subscriber.ssn)));
     for (const key of keys) {
       const target = this.targets.get(key);
       this.targets.delete(key);
@@ -473,8 +495,8 @@ async function findTargets(
       ),
     ),
   ];
-  for (const n of numbers) targets.set(`E:${n}`, null);
-  for (const h of hashes) targets.set(`S:${h}`, null);
+  for (const n of numbers) targets.set(byNumber(n), null);
+  for (const h of hashes) targets.set(bySsnHash(h), null);
   if (numbers.length) {
     const rows = await db
       .selectFrom("members")
@@ -485,7 +507,7 @@ async function findTargets(
     const rank = (r: (typeof rows)[number]) => (r.status === "active" || r.status === "cobra" ? 0 : 1);
     rows.sort((a, b) => rank(a) - rank(b) || b.created_at.localeCompare(a.created_at));
     for (const r of rows)
-      if (!targets.get(`E:${r.employee_number}`)) targets.set(`E:${r.employee_number}`, r);
+      if (!targets.get(byNumber(r.employee_number!))) targets.set(byNumber(r.employee_number!), r);
   }
   if (hashes.length) {
     const rows = await db
@@ -497,7 +519,7 @@ async function findTargets(
       .where("people.relationship", "=", "subscriber")
       .orderBy("members.created_at", "desc")
       .execute();
-    for (const r of rows) if (!targets.get(`S:${r.ssn_hmac}`)) targets.set(`S:${r.ssn_hmac}`, r);
+    for (const r of rows) if (!targets.get(bySsnHash(r.ssn_hmac!))) targets.set(bySsnHash(r.ssn_hmac!), r);
   }
   return targets;
 }
@@ -512,9 +534,7 @@ async function findTarget(ctx: PortalContext, principal: Principal, op: ImportOp
       "needs an employee number or the subscriber's SSN to find the member",
       [{ path: "employeeNumber", message: "is required (or the subscriber's SSN)" }],
     );
-  const row = known.targets.has(key)
-    ? known.targets.get(key)
-    : (await findTargets(ctx, principal, [op])).get(key);
+  const row = await known.target(principal, op, key);
   if (!row) return undefined;
   // Out of the caller's scope is "not found", exactly as on the single-member routes.
   const what = op.employeeNumber ? `employee number ${op.employeeNumber}` : "the subscriber's SSN";
@@ -524,11 +544,6 @@ async function findTarget(ctx: PortalContext, principal: Principal, op: ImportOp
     `member with ${what}`,
   );
   return row.id;
-}
-
-/** The member's record: read ahead with its chunk, or now (after an earlier operation changed it). */
-async function recordOf(ctx: PortalContext, principal: Principal, memberId: string, known: Preloaded) {
-  return known.records.get(memberId) ?? loadMember(ctx.db, principal, memberId);
 }
 
 async function runOperation(
@@ -569,7 +584,7 @@ async function runOperation(
       throw new AppError(422, "unprocessable", "terminate needs a termination date", [
         { path: "terminate.date", message: "is required" },
       ]);
-    const record = await recordOf(ctx, principal, memberId, known);
+    const record = await known.record(principal, memberId);
     if (record.member.termination_date === op.terminate.date) return done("unchanged", memberId, []);
     await cancelMember(ctx, principal, memberId, {
       terminationDate: op.terminate.date,
@@ -721,14 +736,12 @@ async function changeMember(
   lookups: CatalogLookups,
   known: Preloaded,
 ): Promise<string[]> {
-  let record = await recordOf(ctx, principal, memberId, known);
+  let record = await known.record(principal, memberId);
   const { member } = record;
   const subscriber = record.people.find((p) => p.relationship === "subscriber")!;
   const changes: string[] = [];
   const problems: { path: string; message: string }[] = [];
-  const place =
-    known.places.get(memberId) ??
-    (await memberPlaces(ctx.db).where("members.id", "=", memberId).executeTakeFirstOrThrow());
+  const place = await known.place(memberId);
   if (op.groupNumber && op.groupNumber !== place.group_number)
     problems.push({
       path: "groupNumber",
