@@ -155,8 +155,15 @@ export async function openDatabase(
   }
   const checkpointer =
     opts.checkpointInBackground && file !== ":memory:" ? startCheckpointer(file) : undefined;
-  // With a checkpointer the writer checkpoints only as a backstop (the thread fell behind): 40 MB of log.
-  if (checkpointer) sqlite.pragma("wal_autocheckpoint = 10000");
+  if (checkpointer) {
+    // The thread copies the log into the database, but only the writer starts the log over, and only when
+    // it begins a transaction with everything copied. During a bulk import that moment never comes, so
+    // the writer checkpoints itself once the log passes this backstop, fsyncs included, on the event
+    // loop. A 100,000-employee import, whole run: 40 MB, 206 fsyncs for 4.1 s; 256 MB, 50 fsyncs for 1.5 s.
+    sqlite.pragma("wal_autocheckpoint = 65536");
+    // Starting over, the log file is cut back to 64 MB: a bulk import's 256 MB does not stay on disk.
+    sqlite.pragma("journal_size_limit = 67108864");
+  }
   return {
     db,
     close: async () => {
