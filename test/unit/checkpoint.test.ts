@@ -6,8 +6,8 @@ import { sql } from "kysely";
 import { afterEach, beforeEach, expect, it } from "vitest";
 
 /*
- * `portal serve` checkpoints in a thread of its own (dist: the thread runs the built worker), and the
- * writer keeps a 256 MB backstop. What a burst of writes leaves on disk must still shrink back.
+ * `portal serve` checkpoints in a thread of its own, and the writer keeps a 256 MB backstop; what a burst
+ * of writes leaves on disk must still shrink back. Imported from dist: the thread runs the built worker.
  */
 let dir: string;
 beforeEach(() => {
@@ -23,8 +23,11 @@ it("cuts the write-ahead log back to 64 MB once the checkpoint thread has copied
   const { db, close } = await openDatabase(file, { checkpointInBackground: true });
   try {
     await sql`create table burst (b blob)`.execute(db);
-    // 100 commits of 1 MB: past the 64 MB limit, short of the writer's own 256 MB backstop.
-    for (let i = 0; i < 100; i++) await sql`insert into burst values (randomblob(1048576))`.execute(db);
+    // 100 MB in one transaction (the log cannot start over halfway): past the 64 MB limit, short of the
+    // writer's own 256 MB backstop.
+    await db.transaction().execute(async (tx) => {
+      for (let i = 0; i < 100; i++) await sql`insert into burst values (randomblob(1048576))`.execute(tx);
+    });
     const wal = () => statSync(`${file}-wal`).size;
     expect(wal()).toBeGreaterThan(100 * 1024 * 1024);
     // The thread copies every 250 ms; the next commit after it caught up starts the log over and cuts it.
