@@ -8,7 +8,7 @@
 // --dry-run of the same file after the import. Also times a bare csv-parse of the same file in this
 // process, so rows/s can be read next to the raw parse rate.
 import { spawn } from "node:child_process";
-import { createReadStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -59,6 +59,19 @@ async function rawParse(file) {
   const parser = createReadStream(file).pipe(parse({ bom: true }));
   for await (const _ of parser) n++;
   return { rows: n - 1, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * CPU seconds the portal's main thread (its event loop, where every SQLite write runs) has used so far:
+ * on this shared 2-core machine wall times drift by a third between runs, this much less.
+ */
+function portalMainThreadCpu(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN; // not Linux
+  }
 }
 
 // BENCH_PORTAL_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the portal process.
@@ -126,19 +139,23 @@ try {
   const rate = (s) => Math.round(rows / s).toLocaleString("en-US");
   console.log(`csv-parse alone:          ${raw.seconds.toFixed(2)} s  (${rate(raw.seconds)} rows/s)`);
   const results = join(dir, "results");
+  // BENCH_IMPORT_ARGS adds options to every import step (e.g. "--batch-size 1000").
+  const extra = (process.env.BENCH_IMPORT_ARGS ?? "").split(" ").filter(Boolean);
   const steps = [
-    ["dry-run (empty portal)", ["member", "import", file, "--dry-run", "--json"]],
-    ["first import", ["member", "import", file, "--results-dir", results]],
-    ["re-run (no changes)", ["member", "import", file, "--results-dir", results]],
-    ["dry-run (after import)", ["member", "import", file, "--dry-run", "--json"]],
+    ["dry-run (empty portal)", ["member", "import", file, "--dry-run", "--json", ...extra]],
+    ["first import", ["member", "import", file, "--results-dir", results, ...extra]],
+    ["re-run (no changes)", ["member", "import", file, "--results-dir", results, ...extra]],
+    ["dry-run (after import)", ["member", "import", file, "--dry-run", "--json", ...extra]],
   ];
   // BENCH_STEPS="first,re-run" runs only the steps whose names start with one of those words.
   const only = process.env.BENCH_STEPS?.split(",").map((w) => w.trim());
   for (const [name, args] of steps.filter(([n]) => !only || only.some((w) => n.startsWith(w)))) {
+    const cpu0 = portalMainThreadCpu(portal.pid);
     const r = await run(args, env);
+    const portalCpu = portalMainThreadCpu(portal.pid) - cpu0;
     const tail = r.code === 0 ? "" : `  exit ${r.code}: ${r.stderr.split("\n").slice(-4).join(" | ")}`;
     console.log(
-      `${(name + ":").padEnd(26)}${r.seconds.toFixed(1).padStart(6)} s  (${rate(r.seconds)} rows/s)  CLI CPU ${r.cpu.toFixed(1)} s, peak RSS ${r.rssMb.toFixed(0)} MB${tail}`,
+      `${(name + ":").padEnd(26)}${r.seconds.toFixed(1).padStart(6)} s  (${rate(r.seconds)} rows/s)  CLI CPU ${r.cpu.toFixed(1)} s, peak RSS ${r.rssMb.toFixed(0)} MB, portal main thread CPU ${portalCpu.toFixed(1)} s${tail}`,
     );
     if (name === "re-run (no changes)") console.log(`  ${r.stdout.split("\n")[0]}`);
     if (name === "first import" && process.env.BENCH_SHOW_FAILED) {
