@@ -167,4 +167,107 @@ describe("import batches", () => {
       "added",
     ]);
   });
+
+  // A batch's new members that share no key with another of its operations are inserted together at the
+  // end of the batch, their duplicate checks answered from two queries made up front.
+  it("enrolls a batch's independent new members exactly as the enrollment route does", async () => {
+    const people = (n: number) => ({
+      employeeNumber: `T${n}00`,
+      subscriber: { ...enrollBody().subscriber, ssn: `${n}11-22-3333` },
+      dependents: enrollBody().dependents.map((d, i) => ({ ...d, ssn: `${n}${i}2-33-4444` })),
+    });
+    const res = await call("POST", `/v1/imports/${await job()}/batches`, {
+      idempotencyKey: "independent-adds-0001",
+      operations: [operation(1, people(1)), operation(4, people(2))],
+    });
+    expect(res.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(["added", "added"]);
+    const direct = await call("POST", "/v1/members", enrollBody(people(3)));
+    expect(direct.status, JSON.stringify(direct.body)).toBe(201);
+    // Everything but the IDs, names of people and times is what the route writes.
+    const shape = (m: Record<string, any>) =>
+      JSON.stringify(m, (k, v) =>
+        /^(id|memberId|employeeNumber|ssn|createdAt|updatedAt|at)$/.test(k) ? undefined : v,
+      );
+    for (const r of res.body.results) {
+      const member = await call("GET", `/v1/members/${r.memberId}`);
+      expect(shape(member.body)).toBe(shape(direct.body));
+    }
+    const db = portal.ctx.db;
+    for (const id of [res.body.results[0].memberId, res.body.results[1].memberId, direct.body.id]) {
+      const log = await db
+        .selectFrom("enrollment_transactions")
+        .selectAll()
+        .where("member_id", "=", id)
+        .execute();
+      expect(log.map((t) => [t.type, t.maintenance_type_code, t.maintenance_reason_code])).toEqual([
+        ["addition", "021", "28"],
+      ]);
+      const audit = await db.selectFrom("audit_events").selectAll().where("object_id", "=", id).execute();
+      expect(audit.map((a) => a.action)).toEqual(["member.enroll"]);
+    }
+  });
+
+  it("refuses an SSN already on file in a batch of new members, naming the member that has it", async () => {
+    const onFile = await call("POST", "/v1/members", enrollBody());
+    const clash = operation(1, {
+      employeeNumber: "T200",
+      subscriber: { ...enrollBody().subscriber, ssn: "111-22-3333" },
+    });
+    const fine = operation(4, {
+      employeeNumber: "T300",
+      subscriber: { ...enrollBody().subscriber, ssn: "222-33-4444" },
+      dependents: [],
+    });
+    const taken = operation(5, { employeeNumber: "T100", subscriber: undefined, action: "add" });
+    const res = await call("POST", `/v1/imports/${await job()}/batches`, {
+      idempotencyKey: "ssn-on-file-00001",
+      operations: [clash, fine, { ...taken, dependents: [] }],
+    });
+    expect(res.body.results.map((r: { outcome: string }) => r.outcome)).toEqual([
+      "failed",
+      "added",
+      "failed",
+    ]);
+    expect(res.body.results[0].error.code).toBe("duplicate_ssn");
+    expect(res.body.results[0].error.message).toBe(
+      `SSN ***-**-7890 is already enrolled on member ${onFile.body.id}; update that member instead`,
+    );
+    expect(res.body.results[2].error.code).toBe("duplicate_employee_number");
+  });
+
+  it("answers a new member's duplicate check afresh once an earlier operation of the batch ended coverage", async () => {
+    const ended = await call("POST", "/v1/members", enrollBody());
+    // The termination names the member by employee number only: its spouse's SSN is no key of it, so
+    // the new member below shares no key with it, and the SSN is free once the termination has run.
+    const terminate = {
+      ref: 1,
+      action: "terminate",
+      employeeNumber: "T100",
+      dependents: [],
+      terminate: { date: "2026-12-31" },
+    };
+    const spouseAgain = operation(2, {
+      employeeNumber: "T200",
+      subscriber: { ...enrollBody().subscriber, ssn: "111-22-3333" },
+      dependents: [enrollBody().dependents[0]],
+    });
+    const res = await call("POST", `/v1/imports/${await job()}/batches`, {
+      idempotencyKey: "ssn-freed-in-batch-01",
+      operations: [terminate, spouseAgain],
+    });
+    expect(
+      res.body.results.map((r: { outcome: string }) => r.outcome),
+      JSON.stringify(res.body),
+    ).toEqual(["terminated", "added"]);
+    const spouse = await portal.ctx.db
+      .selectFrom("people")
+      .select(["member_id", "status"])
+      .where("first_name", "=", "Sam")
+      .orderBy("created_at")
+      .execute();
+    expect(spouse).toEqual([
+      { member_id: ended.body.id, status: "terminated" },
+      { member_id: res.body.results[1].memberId, status: "active" },
+    ]);
+  });
 });

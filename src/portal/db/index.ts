@@ -216,6 +216,29 @@ export async function insertRows<T extends keyof Database & string>(
 }
 
 /**
+ * Rows to insert later in the same transaction, many to a statement: a roster import's new members are
+ * collected here and inserted once per batch instead of four inserts per member. Tables are flushed in
+ * the order they were first added to (members before the people that reference them), 50 rows to a
+ * statement (a few SQL texts per table, each well under SQLite's 32,766 parameters).
+ */
+export class PendingRows {
+  readonly #rows = new Map<keyof Database & string, unknown[]>();
+
+  add<T extends keyof Database & string>(table: T, rows: readonly Insertable<Database[T]>[]): void {
+    let list = this.#rows.get(table);
+    if (!list) this.#rows.set(table, (list = []));
+    list.push(...rows);
+  }
+
+  async flush(db: Tx): Promise<void> {
+    for (const [table, rows] of this.#rows)
+      for (let i = 0; i < rows.length; i += 50)
+        await insertRows(db, table, rows.slice(i, i + 50) as Insertable<Database[typeof table]>[]);
+    this.#rows.clear();
+  }
+}
+
+/**
  * Runs `fn` in a write transaction, or inside the caller's when `db` already is one: a batch import
  * runs several service calls for one row as one transaction (all of the row or none of it).
  */

@@ -1,7 +1,8 @@
-import { insertRows, type Tx } from "../db/index.js";
+import type { Insertable } from "kysely";
+import { insertRows, type Database, type Tx } from "../db/index.js";
 import { newId } from "../ids.js";
 import type { Principal } from "./access.js";
-import { audit } from "./audit.js";
+import { auditRow } from "./audit.js";
 
 /**
  * Every enrollment change writes one transaction row (what the 834 export turns into INS loops) and one
@@ -45,23 +46,21 @@ export const COBRA_EVENT_CODE: Record<string, string> = {
   "disability-extension": "1",
 };
 
-export async function recordChange(
-  tx: Tx,
-  now: Date,
-  principal: Principal,
-  change: {
-    maintenance: Maintenance;
-    memberId: string;
-    personId?: string | null;
-    effectiveDate: string;
-    description: string;
-    /** Non-secret facts for the 834 export and the audit log (never SSNs). */
-    details?: Record<string, unknown>;
-  },
-): Promise<void> {
+export interface Change {
+  maintenance: Maintenance;
+  memberId: string;
+  personId?: string | null;
+  effectiveDate: string;
+  description: string;
+  /** Non-secret facts for the 834 export and the audit log (never SSNs). */
+  details?: Record<string, unknown>;
+}
+
+/** The enrollment transaction row and the audit row of one change. */
+export function changeRows(now: Date, principal: Principal, change: Change) {
   const { maintenance } = change;
-  await insertRows(tx, "enrollment_transactions", [
-    {
+  return {
+    transaction: {
       id: newId("etx"),
       employer_id: principal.employerId,
       member_id: change.memberId,
@@ -75,18 +74,24 @@ export async function recordChange(
       actor_user_id: principal.userId,
       api_token_id: principal.credential.kind === "api_token" ? principal.credential.tokenId : null,
       at: now.toISOString(),
-    },
-  ]);
-  await audit(tx, now, {
-    employerId: principal.employerId,
-    actor: principal,
-    action: maintenance.action,
-    objectType: "member",
-    objectId: change.memberId,
-    details: {
-      ...(change.personId ? { personId: change.personId } : {}),
-      effectiveDate: change.effectiveDate,
-      ...change.details,
-    },
-  });
+    } satisfies Insertable<Database["enrollment_transactions"]>,
+    audit: auditRow(now, {
+      employerId: principal.employerId,
+      actor: principal,
+      action: maintenance.action,
+      objectType: "member",
+      objectId: change.memberId,
+      details: {
+        ...(change.personId ? { personId: change.personId } : {}),
+        effectiveDate: change.effectiveDate,
+        ...change.details,
+      },
+    }),
+  };
+}
+
+export async function recordChange(tx: Tx, now: Date, principal: Principal, change: Change): Promise<void> {
+  const rows = changeRows(now, principal, change);
+  await insertRows(tx, "enrollment_transactions", [rows.transaction]);
+  await insertRows(tx, "audit_events", [rows.audit]);
 }

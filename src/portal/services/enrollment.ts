@@ -10,14 +10,14 @@ import type {
   PlanChangeRequest,
 } from "../../contract/members.js";
 import type { PortalContext } from "../context.js";
-import { insertRows, transact, type Database } from "../db/index.js";
+import { PendingRows, transact, type Database } from "../db/index.js";
 import { AppError, Problems, unprocessable } from "../errors.js";
 import { newId } from "../ids.js";
 import { requireInScope, type Principal } from "./access.js";
 import { CatalogLookups, findPlan, planOfferedToGroup } from "./catalog.js";
 import { CHILD_AGE_LIMIT, isChildLike, isSpouseLike, nameKey, RETRO_DAYS } from "./coverage.js";
 import { addDays, ageOn, isFirstOfMonth, todayOf } from "./dates.js";
-import { MAINTENANCE, recordChange } from "./enrollment-log.js";
+import { changeRows, MAINTENANCE, recordChange } from "./enrollment-log.js";
 import {
   checkEffectiveDate,
   checkEndDate,
@@ -31,6 +31,7 @@ import {
   settledColumns,
   settleMember,
   ssnColumns,
+  type SsnHolder,
 } from "./member-rules.js";
 import { loadMember, loadMemberForChange, memberDetail, personOf, subscriberOf } from "./members.js";
 
@@ -50,17 +51,30 @@ export async function enroll(
 }
 
 /**
+ * How a roster import's batch has a member enrolled when no later operation of the batch could read what
+ * this one writes: its rows go to `pending` (inserted with the batch's others before it commits), and the
+ * duplicate checks are answered from what the batch read ahead where that covers them.
+ */
+export interface BatchEnrollment {
+  pending: PendingRows;
+  ssnHolders?: Map<string, SsnHolder | null>;
+  employeeNumberHolders?: Map<string, string | null>;
+}
+
+/**
  * Enrolls and answers only what a roster import reports (no member detail to build). `lookups` lets an
  * import share catalog answers across its rows. `write: false` checks every rule and writes nothing: a
- * plan uses it when no later operation of its batch could read what this one would have written.
+ * plan uses it when no later operation of its batch could read what this one would have written;
+ * `write: BatchEnrollment` checks every rule and leaves the rows to the batch.
  */
 export async function enrollMember(
   ctx: PortalContext,
   principal: Principal,
   input: EnrollRequest,
   lookups = new CatalogLookups(),
-  { write = true } = {},
+  { write = true }: { write?: boolean | BatchEnrollment } = {},
 ): Promise<{ memberId: string; planCode: string; tier: string; people: number }> {
+  const batch = typeof write === "object" ? write : undefined;
   const now = ctx.clock.now();
   const today = todayOf(now);
   const { employerId } = principal;
@@ -142,14 +156,14 @@ export async function enrollMember(
         ctx.pii,
         input.subscriber,
         { ...common, relationship: "subscriber", pcpProviderId: subscriberPcp },
-        { encrypt: write },
+        { encrypt: write !== false },
       ),
       ...input.dependents.map((d, i) =>
         newPersonRow(
           ctx.pii,
           d,
           { ...common, relationship: d.relationship, pcpProviderId: dependentPcps[i] ?? null },
-          { encrypt: write },
+          { encrypt: write !== false },
         ),
       ),
     ];
@@ -163,42 +177,54 @@ export async function enrollMember(
         ssn: i ? input.dependents[i - 1]!.ssn : input.subscriber.ssn,
         hmac: r.ssn_hmac,
       })),
+      undefined,
+      batch?.ssnHolders,
     );
-    await refuseDuplicateEmployeeNumber(tx, employerId, input.employeeNumber);
+    await refuseDuplicateEmployeeNumber(
+      tx,
+      employerId,
+      input.employeeNumber,
+      undefined,
+      batch?.employeeNumberHolders,
+    );
     // Settled up front (the same rule settleMember applies), so enrolling is one insert per table.
     const settled = settledColumns(rows, plan!);
     const enrolled = { memberId, planCode: plan!.code, tier: settled.tier!, people: rows.length };
     if (!write) return enrolled;
-    await insertRows(tx, "members", [
-      {
-        id: memberId,
-        employer_id: employerId,
-        group_id: group!.id,
-        subgroup_id: subgroupId,
-        location_id: location!.id,
-        plan_id: plan!.id,
-        plan_effective_date: input.effectiveDate,
-        ...settled,
-        effective_date: input.effectiveDate,
-        termination_date: null,
-        termination_reason: null,
-        employee_number: input.employeeNumber,
-        hire_date: input.hireDate,
-        employment_status: input.employmentStatus,
-        // Version 1, as after any other change: settling counts as one.
-        version: 1,
-        created_at: at,
-        updated_at: at,
-      },
-    ]);
-    await insertRows(tx, "people", rows);
-    await recordChange(tx, now, principal, {
+    const member = {
+      id: memberId,
+      employer_id: employerId,
+      group_id: group!.id,
+      subgroup_id: subgroupId,
+      location_id: location!.id,
+      plan_id: plan!.id,
+      plan_effective_date: input.effectiveDate,
+      ...settled,
+      effective_date: input.effectiveDate,
+      termination_date: null,
+      termination_reason: null,
+      employee_number: input.employeeNumber,
+      hire_date: input.hireDate,
+      employment_status: input.employmentStatus,
+      // Version 1, as after any other change: settling counts as one.
+      version: 1,
+      created_at: at,
+      updated_at: at,
+    };
+    const change = changeRows(now, principal, {
       maintenance: MAINTENANCE.enroll,
       memberId,
       effectiveDate: input.effectiveDate,
       description: `Enrolled ${input.subscriber.firstName} ${input.subscriber.lastName} with ${input.dependents.length} dependent(s) in ${plan!.code}, tier ${settled.tier}`,
       details: { plan: plan!.code, tier: settled.tier, personIds: rows.map((r) => r.id) },
     });
+    // Members before the people that reference them; a single enrollment inserts its rows right away.
+    const sink = batch?.pending ?? new PendingRows();
+    sink.add("members", [member]);
+    sink.add("people", rows);
+    sink.add("enrollment_transactions", [change.transaction]);
+    sink.add("audit_events", [change.audit]);
+    if (!batch) await sink.flush(tx);
     return enrolled;
   });
 }

@@ -13,9 +13,10 @@ import type {
   MemberExportRequest,
   MemberExportResponse,
 } from "../../contract/imports.js";
+import { MAX_BATCH_OPERATIONS } from "../../contract/imports.js";
 import { DependentInput, EnrollRequest, type MemberDetail } from "../../contract/members.js";
 import type { PortalContext } from "../context.js";
-import { insertRows, type Db, type Tx } from "../db/index.js";
+import { insertRows, PendingRows, type Db, type Tx } from "../db/index.js";
 import { AppError, notFound } from "../errors.js";
 import { newId } from "../ids.js";
 import { inScope, requireFeature, requireInScope, type Principal } from "./access.js";
@@ -29,6 +30,7 @@ import {
   type MemberRecord,
   type PersonRow,
 } from "./members.js";
+import { employeeNumberHolders, ssnHolders } from "./member-rules.js";
 import { cancelMember } from "./termination.js";
 
 /**
@@ -48,8 +50,13 @@ class Rollback extends Error {
   }
 }
 
-/** Operations per write transaction (each in its own savepoint). */
-const CHUNK = 250;
+/**
+ * Operations per write transaction (each in its own savepoint): a whole request. Each commit writes every
+ * page its operations dirtied, and members and people sit in five indexes ordered by name or SSN hash, so
+ * nearly every operation dirties pages of its own: committing 1,000 at a time instead of 250 halves the
+ * log a 30,000-employee import writes (900 → 454 MB). A transaction keeps the write lock ~0.4 s.
+ */
+const CHUNK = MAX_BATCH_OPERATIONS;
 
 /**
  * Runs `fn` in a savepoint of `tx`, rolled back when it throws. Savepoints are not nested here, so one
@@ -243,6 +250,7 @@ export async function applyBatch(
       );
       const fresh = chunk.filter((op) => !stored.has(op.ref));
       const known = await Preloaded.load(txCtx, principal, fresh);
+      const batch = await BatchWrites.prepare(txCtx, principal, fresh, known);
       const out: ImportResult[] = [];
       const toStore: { ref: number; opSha: string; result: ImportResult }[] = [];
       for (const op of chunk) {
@@ -266,11 +274,14 @@ export async function applyBatch(
           }
           continue;
         }
-        const r = await runInSavepoint(txCtx, principal, op, lookups, known);
+        const r = await runInSavepoint(txCtx, principal, op, lookups, known, batch.writeFor(op));
+        batch.ran(op, r);
         toStore.push({ ref: op.ref, opSha, result: r });
         out.push(r);
       }
-      // The results land in the same transaction as the changes: a crash keeps both or neither.
+      // The new members' rows, then the results, in the same transaction: a crash keeps all or nothing.
+      // (Were an insert refused here, the whole batch would roll back and fail, none of it stored.)
+      await batch.enrollment.pending.flush(tx);
       await storeRows(tx, job.id, toStore, ctx.clock.now());
       return out;
     });
@@ -294,7 +305,7 @@ async function runInSavepoint(
   op: ImportOperation,
   lookups: CatalogLookups,
   known: Preloaded,
-  write = true,
+  write: boolean | enrollment.BatchEnrollment = true,
 ): Promise<ImportResult> {
   try {
     return await inSavepoint(ctx.db as Tx, () => runOperation(ctx, principal, op, lookups, known, write));
@@ -397,6 +408,46 @@ function unsharedOperations(ops: ImportOperation[]): Set<ImportOperation> {
 
 // ---------------------------------------------------------------- reading ahead
 
+/**
+ * How a batch enrolls its new members. One whose keys no other operation of the batch shares (see
+ * operationKeys) cannot be seen by a later one, so its rows wait in `pending` and go in with the others,
+ * many to a statement, before the batch commits. Its duplicate checks are answered from two queries made
+ * for all of them up front, for as long as nothing else has been written: the first operation that may
+ * have written directly (a change, a termination, an add that shares a key) makes every later check ask
+ * SQLite again.
+ */
+class BatchWrites {
+  private constructor(
+    private readonly alone: Set<ImportOperation>,
+    readonly enrollment: enrollment.BatchEnrollment,
+  ) {}
+
+  static async prepare(ctx: PortalContext, principal: Principal, ops: ImportOperation[], known: Preloaded) {
+    const alone = unsharedOperations(ops);
+    const adds = ops.filter((op) => alone.has(op) && known.isNew(op));
+    const hmacs = adds.flatMap((op) =>
+      [op.subscriber, ...op.dependents].flatMap((p) => (p?.ssn ? [ctx.pii.lookupHash(p.ssn)] : [])),
+    );
+    const numbers = adds.flatMap((op) => (op.employeeNumber ? [op.employeeNumber] : []));
+    return new BatchWrites(alone, {
+      pending: new PendingRows(),
+      ssnHolders: await ssnHolders(ctx.db, principal.employerId, hmacs),
+      employeeNumberHolders: await employeeNumberHolders(ctx.db, principal.employerId, numbers),
+    });
+  }
+
+  writeFor(op: ImportOperation): true | enrollment.BatchEnrollment {
+    return this.alone.has(op) ? this.enrollment : true;
+  }
+
+  /** After `op` ran: unless it added through `pending` or failed (rolled back), it may have written. */
+  ran(op: ImportOperation, result: ImportResult) {
+    if (this.alone.has(op) && (result.outcome === "added" || result.outcome === "failed")) return;
+    this.enrollment.ssnHolders = undefined;
+    this.enrollment.employeeNumberHolders = undefined;
+  }
+}
+
 type Target = { id: string; group_id: string; location_id: string };
 type Place = Omit<Awaited<ReturnType<ReturnType<typeof memberPlaces>["executeTakeFirstOrThrow"]>>, "id">;
 
@@ -437,6 +488,12 @@ class Preloaded {
       for (const { id, ...place } of await memberPlaces(ctx.db).where("members.id", "in", ids).execute())
         places.set(id, place);
     return new Preloaded(ctx, targets, await loadMemberRecords(ctx.db, ids), places);
+  }
+
+  /** Whether `op` was read ahead and names nobody yet (it would enroll a new member). */
+  isNew(op: ImportOperation): boolean {
+    const key = targetKey(this.ctx, op);
+    return key !== undefined && this.targets.get(key) === null;
   }
 
   /** Who `op` names by `key` (its targetKey); null: nobody yet. */
@@ -552,7 +609,7 @@ async function runOperation(
   op: ImportOperation,
   lookups: CatalogLookups,
   known: Preloaded,
-  write = true,
+  write: boolean | enrollment.BatchEnrollment = true,
 ): Promise<ImportResult> {
   const memberId = await findTarget(ctx, principal, op, known);
   const done = (outcome: ImportResult["outcome"], id: string, changes: string[]): ImportResult => ({

@@ -121,9 +121,36 @@ export function checkOneSpouse(problems: Problems, paths: { path: string; relati
     problems.add(extra.path, "is a second spouse or domestic partner; a member can cover at most one");
 }
 
+export type SsnHolder = { member_id: string; ssn_hmac: string; ssn_last4: string | null };
+
+/**
+ * Who holds each SSN (by lookup hash) on a person whose coverage has not ended, other than
+ * `exceptMemberId`. Every hash asked about is a key; null: nobody.
+ */
+export async function ssnHolders(
+  db: Db | Tx,
+  employerId: string,
+  hmacs: string[],
+  exceptMemberId = "",
+): Promise<Map<string, SsnHolder | null>> {
+  const holders = new Map<string, SsnHolder | null>(hmacs.map((h) => [h, null]));
+  for (let i = 0; i < hmacs.length; i += 5000) {
+    const part = hmacs.slice(i, i + 5000);
+    for (const h of await selectRows<SsnHolder>(
+      db,
+      `select member_id, ssn_hmac, ssn_last4 from people where employer_id = ? and ssn_hmac in (${placeholders(part.length)})` +
+        ` and status in ('active', 'cobra') and member_id != ?`,
+      [employerId, ...part, exceptMemberId],
+    ))
+      holders.set(h.ssn_hmac, h);
+  }
+  return holders;
+}
+
 /**
  * An SSN may be on only one person whose coverage has not ended, across the employer. The conflict names
- * the member that holds it (SSN masked), so the caller can look there instead.
+ * the member that holds it (SSN masked), so the caller can look there instead. `readAhead`: ssnHolders
+ * asked before for many members at once (a roster import's batch), used when it covers every SSN here.
  */
 export async function refuseDuplicateSsns(
   db: Db | Tx,
@@ -131,6 +158,7 @@ export async function refuseDuplicateSsns(
   employerId: string,
   entries: { path: string; ssn: string | undefined; hmac?: string | null }[],
   exceptMemberId?: string,
+  readAhead?: Map<string, SsnHolder | null>,
 ): Promise<void> {
   const seen = new Map<string, string>();
   const wanted: { path: string; hmac: string; last4: string | null }[] = [];
@@ -150,13 +178,15 @@ export async function refuseDuplicateSsns(
   }
   if (!wanted.length) return;
   // One query for all of them (a family is enrolled at once); the first entry in order is the one named.
-  const found = await selectRows<{ member_id: string; ssn_hmac: string; ssn_last4: string | null }>(
-    db,
-    `select member_id, ssn_hmac, ssn_last4 from people where employer_id = ? and ssn_hmac in (${placeholders(wanted.length)})` +
-      ` and status in ('active', 'cobra') and member_id != ?`,
-    [employerId, ...wanted.map((w) => w.hmac), exceptMemberId ?? ""],
-  );
-  const holders = new Map(found.map((h) => [h.ssn_hmac, h]));
+  const holders =
+    readAhead && !exceptMemberId && wanted.every((w) => readAhead.has(w.hmac))
+      ? readAhead
+      : await ssnHolders(
+          db,
+          employerId,
+          wanted.map((w) => w.hmac),
+          exceptMemberId,
+        );
   for (const entry of wanted) {
     const holder = holders.get(entry.hmac);
     if (!holder) continue;
@@ -170,25 +200,51 @@ export async function refuseDuplicateSsns(
   }
 }
 
-/** The employer's HR ID identifies one member whose coverage has not ended (roster imports match on it). */
+/**
+ * The member whose coverage has not ended that holds each employee number, other than `exceptMemberId`.
+ * Every number asked about is a key; null: nobody.
+ */
+export async function employeeNumberHolders(
+  db: Db | Tx,
+  employerId: string,
+  numbers: string[],
+  exceptMemberId = "",
+): Promise<Map<string, string | null>> {
+  const holders = new Map<string, string | null>(numbers.map((n) => [n, null]));
+  for (let i = 0; i < numbers.length; i += 5000) {
+    const part = numbers.slice(i, i + 5000);
+    for (const h of await selectRows<{ id: string; employee_number: string }>(
+      db,
+      `select id, employee_number from members where employer_id = ? and employee_number in (${placeholders(part.length)})` +
+        ` and status in ('active', 'cobra') and id != ?`,
+      [employerId, ...part, exceptMemberId],
+    ))
+      holders.set(h.employee_number, holders.get(h.employee_number) ?? h.id);
+  }
+  return holders;
+}
+
+/**
+ * The employer's HR ID identifies one member whose coverage has not ended (roster imports match on it).
+ * `readAhead`: employeeNumberHolders asked before for a whole batch, used when it has this number.
+ */
 export async function refuseDuplicateEmployeeNumber(
   db: Db | Tx,
   employerId: string,
   employeeNumber: string,
   exceptMemberId?: string,
+  readAhead?: Map<string, string | null>,
 ): Promise<void> {
-  const [holder] = await selectRows<{ id: string }>(
-    db,
-    `select id from members where employer_id = ? and employee_number = ? and status in ('active', 'cobra')` +
-      ` and id != ? limit 1`,
-    [employerId, employeeNumber, exceptMemberId ?? ""],
-  );
+  const holder =
+    readAhead && !exceptMemberId && readAhead.has(employeeNumber)
+      ? readAhead.get(employeeNumber)
+      : (await employeeNumberHolders(db, employerId, [employeeNumber], exceptMemberId)).get(employeeNumber);
   if (holder)
     throw new AppError(
       409,
       "duplicate_employee_number",
-      `employee number ${employeeNumber} already belongs to member ${holder.id}`,
-      [{ path: "employeeNumber", message: `already belongs to member ${holder.id}` }],
+      `employee number ${employeeNumber} already belongs to member ${holder}`,
+      [{ path: "employeeNumber", message: `already belongs to member ${holder}` }],
     );
 }
 
