@@ -13,7 +13,6 @@ import type {
   MemberExportRequest,
   MemberExportResponse,
 } from "../../contract/imports.js";
-import { MAX_BATCH_OPERATIONS } from "../../contract/imports.js";
 import { DependentInput, EnrollRequest, type MemberDetail } from "../../contract/members.js";
 import type { PortalContext } from "../context.js";
 import { insertRows, PendingRows, type Db, type Tx } from "../db/index.js";
@@ -44,19 +43,8 @@ import { cancelMember } from "./termination.js";
 
 type Out<T extends z.ZodType> = z.output<T>;
 
-class Rollback extends Error {
-  constructor(readonly results: ImportResult[]) {
-    super("rollback");
-  }
-}
-
-/**
- * Operations per write transaction (each in its own savepoint): a whole request. Each commit writes every
- * page its operations dirtied, and members and people sit in five indexes ordered by name or SSN hash, so
- * nearly every operation dirties pages of its own: committing 1,000 at a time instead of 250 halves the
- * log a 30,000-employee import writes (900 → 454 MB). A transaction keeps the write lock ~0.4 s.
- */
-const CHUNK = MAX_BATCH_OPERATIONS;
+/** Thrown to roll a plan's transaction back. */
+class Rollback extends Error {}
 
 /**
  * Runs `fn` in a savepoint of `tx`, rolled back when it throws. Savepoints are not nested here, so one
@@ -192,6 +180,12 @@ export async function jobRows(
 
 // ---------------------------------------------------------------- batches
 
+/**
+ * A batch is one write transaction (each operation in its own savepoint) of up to 1,000 operations. Each
+ * commit writes every page its operations dirtied, and members and people sit in five indexes ordered by
+ * name or SSN hash, so nearly every operation dirties pages of its own: committing 1,000 at a time instead
+ * of 250 halves the log a 30,000-employee import writes (900 → 454 MB). It keeps the write lock ~0.4 s.
+ */
 export async function applyBatch(
   ctx: PortalContext,
   principal: Principal,
@@ -200,99 +194,94 @@ export async function applyBatch(
 ): Promise<{ results: ImportResult[]; replayed: number }> {
   const job = await loadJob(ctx.db, principal, jobId);
   const requestSha = sha256(JSON.stringify(input.operations));
-  const seen = await ctx.db
-    .selectFrom("import_batches")
-    .select("request_sha256")
-    .where("job_id", "=", job.id)
-    .where("idempotency_key", "=", input.idempotencyKey)
-    .executeTakeFirst();
-  if (seen && seen.request_sha256 !== requestSha)
-    throw new AppError(
-      422,
-      "idempotency_mismatch",
-      "this idempotency key was used for other operations; a replay must send the same batch",
-    );
-  if (!seen)
-    await ctx.db
-      .insertInto("import_batches")
-      .values({
-        job_id: job.id,
-        idempotency_key: input.idempotencyKey,
-        request_sha256: requestSha,
-        at: ctx.clock.now().toISOString(),
-      })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  const results: ImportResult[] = [];
-  let replayed = 0;
   const lookups = new CatalogLookups();
-  // One write transaction per chunk of operations, each operation in a savepoint of its own: a failed
-  // operation rolls back to its savepoint (all of the row or none of it) and its failure is stored; one
-  // commit per chunk instead of one per operation. A chunk keeps the write lock for a fraction of a second.
-  for (let i = 0; i < input.operations.length; i += CHUNK) {
-    const chunk = input.operations.slice(i, i + CHUNK);
-    const done = await ctx.db.transaction().execute(async (tx) => {
-      const txCtx = { ...ctx, db: tx };
-      // Inside the write transaction: a concurrent duplicate waits for the first and then sees its result.
-      const stored = new Map(
-        (
-          await tx
-            .selectFrom("import_rows")
-            .selectAll()
-            .where("job_id", "=", job.id)
-            .where(
-              "ref",
-              "in",
-              chunk.map((op) => op.ref),
-            )
-            .execute()
-        ).map((r) => [r.ref, r]),
+  const ops = input.operations;
+  // One write transaction for the batch, each operation in a savepoint of its own: a failed operation rolls
+  // back to its savepoint (all of the row or none of it) and its failure is stored. The batch's key, its
+  // results and the job's time land in the same commit as the changes: a crash keeps all or nothing.
+  return ctx.db.transaction().execute(async (tx) => {
+    // Inside the write transaction: a concurrent duplicate waits for the first and then sees its result.
+    const seen = await tx
+      .selectFrom("import_batches")
+      .select("request_sha256")
+      .where("job_id", "=", job.id)
+      .where("idempotency_key", "=", input.idempotencyKey)
+      .executeTakeFirst();
+    if (seen && seen.request_sha256 !== requestSha)
+      throw new AppError(
+        422,
+        "idempotency_mismatch",
+        "this idempotency key was used for other operations; a replay must send the same batch",
       );
-      const fresh = chunk.filter((op) => !stored.has(op.ref));
-      const known = await Preloaded.load(txCtx, principal, fresh);
-      const batch = await BatchWrites.prepare(txCtx, principal, fresh, known);
-      const out: ImportResult[] = [];
-      const toStore: { ref: number; opSha: string; result: ImportResult }[] = [];
-      for (const op of chunk) {
-        const opSha = sha256(JSON.stringify(op));
-        const before = stored.get(op.ref);
-        if (before) {
-          if (before.operation_sha256 !== opSha)
-            out.push(
-              failure(
-                op.ref,
-                new AppError(
-                  422,
-                  "idempotency_mismatch",
-                  `operation ${op.ref} was applied before with other content`,
-                ),
+    const txCtx = { ...ctx, db: tx };
+    const stored = new Map(
+      (
+        await tx
+          .selectFrom("import_rows")
+          .selectAll()
+          .where("job_id", "=", job.id)
+          .where(
+            "ref",
+            "in",
+            ops.map((op) => op.ref),
+          )
+          .execute()
+      ).map((r) => [r.ref, r]),
+    );
+    const fresh = ops.filter((op) => !stored.has(op.ref));
+    const known = await Preloaded.load(txCtx, principal, fresh);
+    const batch = await BatchWrites.prepare(txCtx, principal, fresh, known);
+    const results: ImportResult[] = [];
+    const toStore: { ref: number; opSha: string; result: ImportResult }[] = [];
+    let replayed = 0;
+    for (const op of ops) {
+      const opSha = sha256(JSON.stringify(op));
+      const before = stored.get(op.ref);
+      if (before) {
+        if (before.operation_sha256 !== opSha)
+          results.push(
+            failure(
+              op.ref,
+              new AppError(
+                422,
+                "idempotency_mismatch",
+                `operation ${op.ref} was applied before with other content`,
               ),
-            );
-          else {
-            replayed++;
-            out.push(storedResult(before));
-          }
-          continue;
+            ),
+          );
+        else {
+          replayed++;
+          results.push(storedResult(before));
         }
-        const r = await runInSavepoint(txCtx, principal, op, lookups, known, batch.writeFor(op));
-        batch.ran(op, r);
-        toStore.push({ ref: op.ref, opSha, result: r });
-        out.push(r);
+        continue;
       }
-      // The new members' rows, then the results, in the same transaction: a crash keeps all or nothing.
-      // (Were an insert refused here, the whole batch would roll back and fail, none of it stored.)
-      await batch.enrollment.pending.flush(tx);
-      await storeRows(tx, job.id, toStore, ctx.clock.now());
-      return out;
-    });
-    results.push(...done);
-  }
-  await ctx.db
-    .updateTable("import_jobs")
-    .set({ updated_at: ctx.clock.now().toISOString() })
-    .where("id", "=", job.id)
-    .execute();
-  return { results, replayed };
+      const r = await runInSavepoint(txCtx, principal, op, lookups, known, batch.writeFor(op));
+      batch.ran(op, r);
+      toStore.push({ ref: op.ref, opSha, result: r });
+      results.push(r);
+    }
+    // The new members' rows go in before their results. (Were an insert refused here, the whole batch
+    // would roll back and fail, none of it stored.)
+    await batch.enrollment.pending.flush(tx);
+    const now = ctx.clock.now();
+    await storeRows(tx, job.id, toStore, now);
+    if (!seen)
+      await tx
+        .insertInto("import_batches")
+        .values({
+          job_id: job.id,
+          idempotency_key: input.idempotencyKey,
+          request_sha256: requestSha,
+          at: now.toISOString(),
+        })
+        .execute();
+    await tx
+      .updateTable("import_jobs")
+      .set({ updated_at: now.toISOString() })
+      .where("id", "=", job.id)
+      .execute();
+    return { results, replayed };
+  });
 }
 
 /**
@@ -307,8 +296,12 @@ async function runInSavepoint(
   known: Preloaded,
   write: boolean | enrollment.BatchEnrollment = true,
 ): Promise<ImportResult> {
+  const run = () => runOperation(ctx, principal, op, lookups, known, write);
+  // A new member that is only checked (a plan) or left to the batch's pending rows writes nothing now:
+  // there is nothing to roll back, so no savepoint (two statements per member).
+  const writesNow = write === true || !known.isNew(op);
   try {
-    return await inSavepoint(ctx.db as Tx, () => runOperation(ctx, principal, op, lookups, known, write));
+    return await (writesNow ? inSavepoint(ctx.db as Tx, run) : run());
   } catch (err) {
     if (err instanceof AppError) return failure(op.ref, err);
     throw err;
@@ -344,9 +337,9 @@ async function storeRows(
 
 /**
  * What each operation would do: the same code as applying, in a transaction that is rolled back. The
- * operations of a chunk run one after the other in it, so an operation sees what the earlier ones of the
- * same request would have done (as it will when applied). An operation that shares no key with another
- * of its chunk (see operationKeys) cannot be seen by a later one, so a new member it adds is checked but
+ * operations of a request run one after the other in it, so an operation sees what the earlier ones of
+ * the same request would have done (as it will when applied). An operation that shares no key with another
+ * of its request (see operationKeys) cannot be seen by a later one, so a new member it adds is checked but
  * not written: inserting the rows (and their log and audit rows) only to roll them back was most of a
  * plan's cost on an empty roster.
  */
@@ -355,24 +348,19 @@ export async function planBatch(
   principal: Principal,
   operations: ImportOperation[],
 ): Promise<{ results: ImportResult[] }> {
-  const results: ImportResult[] = [];
   const lookups = new CatalogLookups();
-  for (let i = 0; i < operations.length; i += CHUNK) {
-    const chunk = operations.slice(i, i + CHUNK);
-    try {
-      await ctx.db.transaction().execute(async (tx) => {
-        const txCtx = { ...ctx, db: tx };
-        const known = await Preloaded.load(txCtx, principal, chunk);
-        const alone = unsharedOperations(chunk);
-        const out: ImportResult[] = [];
-        for (const op of chunk)
-          out.push(await runInSavepoint(txCtx, principal, op, lookups, known, !alone.has(op)));
-        throw new Rollback(out);
-      });
-    } catch (err) {
-      if (!(err instanceof Rollback)) throw err;
-      results.push(...err.results);
-    }
+  const results: ImportResult[] = [];
+  try {
+    await ctx.db.transaction().execute(async (tx) => {
+      const txCtx = { ...ctx, db: tx };
+      const known = await Preloaded.load(txCtx, principal, operations);
+      const alone = unsharedOperations(operations);
+      for (const op of operations)
+        results.push(await runInSavepoint(txCtx, principal, op, lookups, known, !alone.has(op)));
+      throw new Rollback();
+    });
+  } catch (err) {
+    if (!(err instanceof Rollback)) throw err;
   }
   return { results };
 }
