@@ -116,7 +116,7 @@ export const ImportResult = z.object({
 });
 export type ImportResult = z.infer<typeof ImportResult>;
 
-export const MAX_BATCH_OPERATIONS = 1000;
+export const MAX_BATCH_OPERATIONS = 2000;
 
 export const ImportPlanRequest = z.strictObject({
   operations: z.array(ImportOperation).min(1).max(MAX_BATCH_OPERATIONS),

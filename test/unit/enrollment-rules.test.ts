@@ -113,6 +113,16 @@ describe("PII vault", () => {
     expect(maskSsn("6789")).toBe("***-**-6789");
   });
 
+  it("remembers lookup hashes only in the vault made for that (one import batch), with the same keys", () => {
+    const vault = new PiiVault(Buffer.alloc(32, 7));
+    const batch = vault.remembering();
+    expect(batch.lookupHash("123456789")).toBe(vault.lookupHash("123456789"));
+    expect(batch.lookupHash("123456789")).toBe(batch.lookupHash("123456789"));
+    expect(batch.lookupHash("987654321")).toBe(vault.lookupHash("987654321"));
+    expect(batch.decrypt(vault.encrypt("123456789"))).toBe("123456789");
+    expect(vault.decrypt(batch.encrypt("123456789"))).toBe("123456789");
+  });
+
   it("creates the key file 0600 next to the database, reuses it, and refuses one others can read", () => {
     dir = mkdtempSync(join(tmpdir(), "hnctl-pii-"));
     const dbFile = join(dir, "portal.db");

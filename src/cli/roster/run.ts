@@ -23,7 +23,7 @@ export interface ImportEnv {
   quiet?: boolean;
 }
 
-export const DEFAULT_BATCH = 1000;
+export const DEFAULT_BATCH = 2000;
 
 export function parseWait(text: string | undefined): number | undefined {
   if (!text) return undefined;
