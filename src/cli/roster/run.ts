@@ -23,7 +23,11 @@ export interface ImportEnv {
   quiet?: boolean;
 }
 
-export const DEFAULT_BATCH = 2000;
+/**
+ * Members per request. The portal takes up to 2,000 in one transaction; 2,000 measured no faster end to
+ * end than 1,000 for 100,000 employees and took the CLI's peak RSS from ~250 MB to ~290 MB.
+ */
+export const DEFAULT_BATCH = 1000;
 
 export function parseWait(text: string | undefined): number | undefined {
   if (!text) return undefined;
