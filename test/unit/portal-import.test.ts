@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ImportBatchRequest } from "../../src/contract/imports.js";
 import { testPortal, type TestPortal } from "../helpers/portal.js";
 import { adminToken, enrollBody, enrollmentSnapshot, pinClock } from "../helpers/enrollment.js";
 
@@ -87,6 +89,16 @@ describe("import batches", () => {
     });
     expect(again.body.replayed).toBe(3);
     expect(await enrollmentSnapshot(portal)).toBe(before);
+    // The batch's hash is the SHA-256 of its operations as one JSON array, as batches stored by earlier
+    // versions have it: a resume across an upgrade is a replay, not a mismatch.
+    const { operations } = ImportBatchRequest.parse({
+      idempotencyKey: "one-bad-in-the-middle",
+      operations: [operation(1), bad, third],
+    });
+    const stored = await portal.ctx.db.selectFrom("import_batches").select("request_sha256").execute();
+    expect(stored).toEqual([
+      { request_sha256: createHash("sha256").update(JSON.stringify(operations)).digest("hex") },
+    ]);
   });
 
   it("plans a batch as it would apply (a later operation sees an earlier one) and writes nothing", async () => {

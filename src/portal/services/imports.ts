@@ -193,7 +193,9 @@ export async function applyBatch(
   input: Out<typeof ImportBatchRequest>,
 ): Promise<{ results: ImportResult[]; replayed: number }> {
   const job = await loadJob(ctx.db, principal, jobId);
-  const requestSha = sha256(JSON.stringify(input.operations));
+  // Each operation serialised once: its own hash, and the batch's (the same text as the whole array's).
+  const opJson = input.operations.map((op) => JSON.stringify(op));
+  const requestSha = sha256(`[${opJson.join(",")}]`);
   const lookups = new CatalogLookups();
   const ops = input.operations;
   // One write transaction for the batch, each operation in a savepoint of its own: a failed operation rolls
@@ -234,8 +236,8 @@ export async function applyBatch(
     const results: ImportResult[] = [];
     const toStore: { ref: number; opSha: string; result: ImportResult }[] = [];
     let replayed = 0;
-    for (const op of ops) {
-      const opSha = sha256(JSON.stringify(op));
+    for (const [i, op] of ops.entries()) {
+      const opSha = sha256(opJson[i]!);
       const before = stored.get(op.ref);
       if (before) {
         if (before.operation_sha256 !== opSha)
