@@ -8,7 +8,7 @@
 // --dry-run of the same file after the import. Also times a bare csv-parse of the same file in this
 // process, so rows/s can be read next to the raw parse rate.
 import { spawn } from "node:child_process";
-import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -62,16 +62,24 @@ async function rawParse(file) {
 }
 
 /**
- * CPU seconds the portal's main thread (its event loop, where every SQLite write runs) has used so far:
- * on this shared 2-core machine wall times drift by a third between runs, this much less.
+ * CPU seconds the portal's main thread (its event loop, where every SQLite write runs) and its checkpoint
+ * thread (Node names worker threads "WorkerThread") have used so far: on this shared 2-core machine wall
+ * times drift by a third between runs, these much less.
  */
-function portalMainThreadCpu(pid) {
+function portalCpu(pid) {
+  const cpu = { main: NaN, checkpoints: NaN };
   try {
-    const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ 100)
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8").split(") ")[1].split(" ");
+      const seconds = (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, USER_HZ 100
+      if (tid === String(pid)) cpu.main = seconds;
+      else if (readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim() === "WorkerThread")
+        cpu.checkpoints = seconds;
+    }
   } catch {
-    return NaN; // not Linux
+    // not Linux
   }
+  return cpu;
 }
 
 // BENCH_PORTAL_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the portal process.
@@ -150,12 +158,12 @@ try {
   // BENCH_STEPS="first,re-run" runs only the steps whose names start with one of those words.
   const only = process.env.BENCH_STEPS?.split(",").map((w) => w.trim());
   for (const [name, args] of steps.filter(([n]) => !only || only.some((w) => n.startsWith(w)))) {
-    const cpu0 = portalMainThreadCpu(portal.pid);
+    const cpu0 = portalCpu(portal.pid);
     const r = await run(args, env);
-    const portalCpu = portalMainThreadCpu(portal.pid) - cpu0;
+    const cpu1 = portalCpu(portal.pid);
     const tail = r.code === 0 ? "" : `  exit ${r.code}: ${r.stderr.split("\n").slice(-4).join(" | ")}`;
     console.log(
-      `${(name + ":").padEnd(26)}${r.seconds.toFixed(1).padStart(6)} s  (${rate(r.seconds)} rows/s)  CLI CPU ${r.cpu.toFixed(1)} s, peak RSS ${r.rssMb.toFixed(0)} MB, portal main thread CPU ${portalCpu.toFixed(1)} s${tail}`,
+      `${(name + ":").padEnd(26)}${r.seconds.toFixed(1).padStart(6)} s  (${rate(r.seconds)} rows/s)  CLI CPU ${r.cpu.toFixed(1)} s, peak RSS ${r.rssMb.toFixed(0)} MB, portal CPU: main thread ${(cpu1.main - cpu0.main).toFixed(1)} s, checkpoints ${(cpu1.checkpoints - cpu0.checkpoints).toFixed(1)} s${tail}`,
     );
     if (name === "re-run (no changes)") console.log(`  ${r.stdout.split("\n")[0]}`);
     if (name === "first import" && process.env.BENCH_SHOW_FAILED) {

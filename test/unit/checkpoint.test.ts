@@ -30,7 +30,7 @@ it("cuts the write-ahead log back to 64 MB once the checkpoint thread has copied
     });
     const wal = () => statSync(`${file}-wal`).size;
     expect(wal()).toBeGreaterThan(100 * 1024 * 1024);
-    // The thread copies every 250 ms; the next commit after it caught up starts the log over and cuts it.
+    // The thread copies every second; the next commit after it caught up starts the log over and cuts it.
     for (let tries = 0; tries < 40 && wal() > 64 * 1024 * 1024; tries++) {
       await new Promise((r) => setTimeout(r, 250));
       await sql`insert into burst values (1)`.execute(db);
