@@ -184,7 +184,8 @@ export async function jobRows(
  * A batch is one write transaction (each operation in its own savepoint) of up to 2,000 operations. Each
  * commit writes every page its operations dirtied, and members and people sit in five indexes ordered by
  * name or SSN hash, so nearly every operation dirties pages of its own: 2,000 to a commit instead of 250
- * writes a third of the log (a 30,000-employee import: 900 → 285 MB). It keeps the write lock ~0.6 s.
+ * writes a third of the log (a 30,000-employee import: 900 → 285 MB). It keeps the write lock ~0.3 s per
+ * 1,000 operations.
  */
 export async function applyBatch(
   ctx: PortalContext,
@@ -193,11 +194,11 @@ export async function applyBatch(
   input: Out<typeof ImportBatchRequest>,
 ): Promise<{ results: ImportResult[]; replayed: number }> {
   const job = await loadJob(ctx.db, principal, jobId);
+  const ops = input.operations;
   // Each operation serialised once: its own hash, and the batch's (the same text as the whole array's).
-  const opJson = input.operations.map((op) => JSON.stringify(op));
+  const opJson = ops.map((op) => JSON.stringify(op));
   const requestSha = sha256(`[${opJson.join(",")}]`);
   const lookups = new CatalogLookups();
-  const ops = input.operations;
   // One write transaction for the batch, each operation in a savepoint of its own: a failed operation rolls
   // back to its savepoint (all of the row or none of it) and its failure is stored. The batch's key, its
   // results and the job's time land in the same commit as the changes: a crash keeps all or nothing.
