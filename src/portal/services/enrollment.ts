@@ -61,6 +61,9 @@ export interface BatchEnrollment {
   employeeNumberHolders?: Map<string, string | null>;
 }
 
+/** true: write now; false: check only (a plan); a BatchEnrollment: leave the rows to the batch. */
+export type EnrollWrite = boolean | BatchEnrollment;
+
 /**
  * Enrolls and answers only what a roster import reports (no member detail to build). `lookups` lets an
  * import share catalog answers across its rows. `write: false` checks every rule and writes nothing: a
@@ -72,7 +75,7 @@ export async function enrollMember(
   principal: Principal,
   input: EnrollRequest,
   lookups = new CatalogLookups(),
-  { write = true }: { write?: boolean | BatchEnrollment } = {},
+  { write = true }: { write?: EnrollWrite } = {},
 ): Promise<{ memberId: string; planCode: string; tier: string; people: number }> {
   const batch = typeof write === "object" ? write : undefined;
   const now = ctx.clock.now();

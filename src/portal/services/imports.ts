@@ -33,7 +33,7 @@ import { employeeNumberHolders, ssnHolders } from "./member-rules.js";
 import { cancelMember } from "./termination.js";
 
 /**
- * Bulk roster import. Every operation runs in its own savepoint of a write transaction (one per chunk of
+ * Bulk roster import. Every operation runs in its own savepoint of a write transaction (one per batch of
  * operations) and calls the same services as the single-member routes (same rules, same scope checks,
  * same enrollment log and audit), so an import can do nothing a person at the API could not. Applying
  * stores the operation's result in the same transaction as the change: a crash leaves either both or
@@ -297,7 +297,7 @@ async function runInSavepoint(
   op: ImportOperation,
   lookups: CatalogLookups,
   known: Preloaded,
-  write: boolean | enrollment.BatchEnrollment = true,
+  write: enrollment.EnrollWrite = true,
 ): Promise<ImportResult> {
   const run = () => runOperation(ctx, principal, op, lookups, known, write);
   // A new member that is only checked (a plan) or left to the batch's pending rows writes nothing now:
@@ -389,7 +389,7 @@ function operationKeys(op: ImportOperation): string[] {
   return keys;
 }
 
-/** The operations of a chunk none of whose keys another operation of the chunk has. */
+/** The operations of a batch none of whose keys another operation of the batch has. */
 function unsharedOperations(ops: ImportOperation[]): Set<ImportOperation> {
   const keysOf = new Map(ops.map((op) => [op, operationKeys(op)]));
   const count = new Map<string, number>();
@@ -454,7 +454,7 @@ function targetKey(ctx: PortalContext, op: ImportOperation): string | undefined 
 }
 
 /**
- * The members a chunk of operations is about, read in a few queries instead of a few per operation:
+ * The members a batch of operations is about, read in a few queries instead of a few per operation:
  * who each key names, and those members' people, COBRA coverages and places. What is not here (or was
  * forgotten because an earlier operation changed it) is read now, as before.
  */
@@ -572,7 +572,7 @@ async function findTargets(
   return targets;
 }
 
-/** The member an operation is about (read ahead with its chunk, or now), in the caller's scope. */
+/** The member an operation is about (read ahead with its batch, or now), in the caller's scope. */
 async function findTarget(ctx: PortalContext, principal: Principal, op: ImportOperation, known: Preloaded) {
   const key = targetKey(ctx, op);
   if (!key)
@@ -600,7 +600,7 @@ async function runOperation(
   op: ImportOperation,
   lookups: CatalogLookups,
   known: Preloaded,
-  write: boolean | enrollment.BatchEnrollment = true,
+  write: enrollment.EnrollWrite = true,
 ): Promise<ImportResult> {
   const memberId = await findTarget(ctx, principal, op, known);
   const done = (outcome: ImportResult["outcome"], id: string, changes: string[]): ImportResult => ({

@@ -124,6 +124,21 @@ export function checkOneSpouse(problems: Problems, paths: { path: string; relati
 export type SsnHolder = { member_id: string; ssn_hmac: string; ssn_last4: string | null };
 
 /**
+ * Every key asked about, with the first holder `find` names for it (null: nobody). Asked 5,000 keys at
+ * a time: a batch's keys stay well under SQLite's 32,766 parameters.
+ */
+async function holdersOf<H>(
+  keys: string[],
+  find: (part: string[]) => Promise<[string, H][]>,
+): Promise<Map<string, H | null>> {
+  const holders = new Map<string, H | null>(keys.map((k) => [k, null]));
+  for (let i = 0; i < keys.length; i += 5000)
+    for (const [key, holder] of await find(keys.slice(i, i + 5000)))
+      if (!holders.get(key)) holders.set(key, holder);
+  return holders;
+}
+
+/**
  * Who holds each SSN (by lookup hash) on a person whose coverage has not ended, other than
  * `exceptMemberId`. Every hash asked about is a key; null: nobody.
  */
@@ -133,18 +148,16 @@ export async function ssnHolders(
   hmacs: string[],
   exceptMemberId = "",
 ): Promise<Map<string, SsnHolder | null>> {
-  const holders = new Map<string, SsnHolder | null>(hmacs.map((h) => [h, null]));
-  for (let i = 0; i < hmacs.length; i += 5000) {
-    const part = hmacs.slice(i, i + 5000);
-    for (const h of await selectRows<SsnHolder>(
-      db,
-      `select member_id, ssn_hmac, ssn_last4 from people where employer_id = ? and ssn_hmac in (${placeholders(part.length)})` +
-        ` and status in ('active', 'cobra') and member_id != ?`,
-      [employerId, ...part, exceptMemberId],
-    ))
-      holders.set(h.ssn_hmac, h);
-  }
-  return holders;
+  return holdersOf(hmacs, async (part) =>
+    (
+      await selectRows<SsnHolder>(
+        db,
+        `select member_id, ssn_hmac, ssn_last4 from people where employer_id = ? and ssn_hmac in (${placeholders(part.length)})` +
+          ` and status in ('active', 'cobra') and member_id != ?`,
+        [employerId, ...part, exceptMemberId],
+      )
+    ).map((h) => [h.ssn_hmac, h]),
+  );
 }
 
 /**
@@ -210,18 +223,16 @@ export async function employeeNumberHolders(
   numbers: string[],
   exceptMemberId = "",
 ): Promise<Map<string, string | null>> {
-  const holders = new Map<string, string | null>(numbers.map((n) => [n, null]));
-  for (let i = 0; i < numbers.length; i += 5000) {
-    const part = numbers.slice(i, i + 5000);
-    for (const h of await selectRows<{ id: string; employee_number: string }>(
-      db,
-      `select id, employee_number from members where employer_id = ? and employee_number in (${placeholders(part.length)})` +
-        ` and status in ('active', 'cobra') and id != ?`,
-      [employerId, ...part, exceptMemberId],
-    ))
-      holders.set(h.employee_number, holders.get(h.employee_number) ?? h.id);
-  }
-  return holders;
+  return holdersOf(numbers, async (part) =>
+    (
+      await selectRows<{ id: string; employee_number: string }>(
+        db,
+        `select id, employee_number from members where employer_id = ? and employee_number in (${placeholders(part.length)})` +
+          ` and status in ('active', 'cobra') and id != ?`,
+        [employerId, ...part, exceptMemberId],
+      )
+    ).map((h) => [h.employee_number, h.id]),
+  );
 }
 
 /**
