@@ -166,8 +166,10 @@ export async function openDatabase(
     // the writer checkpoints itself once the log passes this backstop, fsyncs included, on the event
     // loop. A 100,000-employee import, whole run: 40 MB, 206 fsyncs for 4.1 s; 256 MB, 50 fsyncs for 1.5 s.
     sqlite.pragma("wal_autocheckpoint = 65536");
-    // Starting over, the log file is cut back to 64 MB: a bulk import's 256 MB does not stay on disk.
-    sqlite.pragma("journal_size_limit = 67108864");
+    // Starting over, the log keeps its file up to 320 MB (the backstop and a batch): cut back to 64 MB, each
+    // round of a bulk import grew the file again, and on ext4 appending cost more than writing over. A
+    // portal-only 100,000-employee apply: 26.8 s instead of 29.1-29.5 s. Closing the portal removes the file.
+    sqlite.pragma("journal_size_limit = 335544320");
   }
   return {
     db,
