@@ -48,6 +48,18 @@ describe("roster CSV reading", () => {
     ]);
   });
 
+  it("trims cells and drops the apostrophe hnctl writes before = + - @ (and only there)", async () => {
+    const { rows: r } = await rows(
+      file(
+        `${HEADER}\n  E1 ,subscriber,'-Pat, 'O'Neil ,123-45-6789,1980-05-05,F,G1000001,DET,PPO-1000,2026-12-01\n`,
+      ),
+    );
+    expect(r[0]!.ok && r[0]!.part).toMatchObject({
+      employeeNumber: "E1",
+      subscriber: { firstName: "-Pat", lastName: "'O'Neil" },
+    });
+  });
+
   it("decodes Windows-1252 when the file is not valid UTF-8", async () => {
     const text = `${HEADER}\nE1,subscriber,José,Muñoz,123-45-6789,1980-05-05,F,G1000001,DET,PPO-1000,2026-12-01\n`;
     const path = file(iconv.encode(text, "win1252"));

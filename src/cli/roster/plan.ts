@@ -38,7 +38,8 @@ export async function scanRoster(source: RosterSource, opts: ReadOptions): Promi
     duplicates: new Map(),
     terminations: [],
   };
-  const people = new Map<string, number>();
+  // key → the member's people (personKey, line) and last line: one map lookup per row.
+  const members = new Map<string, { people: string[]; lines: number[]; last: number }>();
   for await (const batch of readRowBatches(source, { ...opts, schema: false }))
     for (const row of batch) {
       scan.dataRows++;
@@ -47,18 +48,22 @@ export async function scanRoster(source: RosterSource, opts: ReadOptions): Promi
         if (row.key && !scan.badKeys.has(row.key)) scan.badKeys.set(row.key, row.line);
         continue;
       }
-      const first = people.get(row.personKey);
-      if (first !== undefined) {
-        scan.duplicates.set(row.line, first);
+      let member = members.get(row.key);
+      if (!member) members.set(row.key, (member = { people: [], lines: [], last: 0 }));
+      const same = member.people.indexOf(row.personKey);
+      if (same >= 0) {
+        scan.duplicates.set(row.line, member.lines[same]!);
         scan.invalidRows++;
         continue;
       }
-      people.set(row.personKey, row.line);
-      if (!scan.lastLine.has(row.key)) scan.operations++;
-      scan.lastLine.set(row.key, row.line);
+      member.people.push(row.personKey);
+      member.lines.push(row.line);
+      member.last = row.line;
       if (row.action === "terminate") scan.terminations.push({ line: row.line, label: row.label });
     }
-  for (const key of scan.badKeys.keys()) if (scan.lastLine.delete(key)) scan.operations--;
+  for (const [key, member] of members)
+    if (!scan.badKeys.has(key)) scan.lastLine.set(key, member.last);
+  scan.operations = scan.lastLine.size;
   return scan;
 }
 

@@ -32,7 +32,7 @@ export interface RosterRow {
   action: ImportAction;
   /** This row's contribution: member fields + subscriber (subscriber rows) or one dependent. */
   part: ImportOperationInput;
-  /** Identity of the person within the member, to find duplicate rows. */
+  /** Who the row is within its member (`subscriber`, a dependent's SSN, or first name and birth date), to find duplicate rows. */
   personKey: string;
   label: string;
 }
@@ -327,11 +327,16 @@ function parseRow(
   schema: typeof import("../../contract/imports.js").ImportOperation | null,
 ): ReadRow {
   const get: Partial<Record<Column, string>> = {};
-  columns.forEach((c, i) => {
+  // Runs for every cell of every row, twice per import: a loop and a regex only after an apostrophe.
+  for (let i = 0; i < columns.length; i++) {
+    const c = columns[i];
+    let v = cells[i];
+    if (!c || !v) continue;
+    v = v.trim();
     // A leading apostrophe before = + - @ is the formula escape hnctl (and Excel) write: not part of the value.
-    const v = cells[i]?.trim().replace(/^'(?=[=+\-@])/, "");
-    if (c && v) get[c] = v;
-  });
+    if (v.charCodeAt(0) === 39 && /^'[=+\-@]/.test(v)) v = v.slice(1);
+    if (v) get[c] = v;
+  }
   const errors: string[] = [];
   // A masked SSN (as `member export` writes them) means "whatever the portal has".
   if (get.ssn && /^\*{3}-\*{2}-\d{4}$/.test(get.ssn)) delete get.ssn;
@@ -441,8 +446,10 @@ function parseRow(
     }
   if (errors.length) return { ok: false, line, cells, key, errors: [...new Set(errors)] };
   const personKey = isSubscriber
-    ? `${key}|subscriber`
-    : `${key}|${person.ssn ? person.ssn.replace(/-/g, "") : `${(person.firstName ?? "").toLowerCase()}|${person.dateOfBirth}`}`;
+    ? "subscriber"
+    : person.ssn
+      ? person.ssn.replace(/-/g, "")
+      : `${(person.firstName ?? "").toLowerCase()}|${person.dateOfBirth}`;
   return {
     ok: true,
     line,
