@@ -28,7 +28,7 @@ export default class MemberImport extends BaseCommand {
       description: "field delimiter (default: detected from the header: , ; tab |)",
     }),
     "allow-terminations": Flags.integer({ min: 0, description: "apply up to N terminations without asking" }),
-    "batch-size": Flags.integer({ min: 1, max: 2000, default: 1000, description: "members per request" }),
+    "batch-size": Flags.integer({ min: 1, max: 2000, default: 2000, description: "members per request" }),
     ...yesFlag,
   };
 

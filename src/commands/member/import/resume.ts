@@ -15,7 +15,7 @@ export default class MemberImportResume extends BaseCommand {
     "job-id": Flags.string({ description: "the import job to continue", exclusive: ["use-most-recent"] }),
     "use-most-recent": Flags.boolean({ description: "the last import started with this config dir" }),
     wait: Flags.string({ description: "stop sending after this long (e.g. 10m) and exit 8" }),
-    "batch-size": Flags.integer({ min: 1, max: 2000, default: 1000, description: "members per request" }),
+    "batch-size": Flags.integer({ min: 1, max: 2000, default: 2000, description: "members per request" }),
   };
 
   async run() {
