@@ -62,19 +62,22 @@ async function rawParse(file) {
 }
 
 /**
- * CPU seconds the portal's main thread (its event loop, where every SQLite write runs) and its checkpoint
- * thread (Node names worker threads "WorkerThread") have used so far: on this shared 2-core machine wall
- * times drift by a third between runs, these much less.
+ * CPU seconds the portal's main thread (its event loop, where every SQLite write runs) and its worker
+ * threads (the checkpoints; Node names them "WorkerThread") have used so far, and how long the main thread
+ * waited for a CPU (schedstat): on this shared 2-core machine wall times drift by a third between runs,
+ * these much less.
  */
 function portalCpu(pid) {
-  const cpu = { main: NaN, checkpoints: NaN };
+  const cpu = { main: NaN, workers: 0, mainWait: NaN };
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8").split(") ")[1].split(" ");
       const seconds = (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, USER_HZ 100
-      if (tid === String(pid)) cpu.main = seconds;
-      else if (readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim() === "WorkerThread")
-        cpu.checkpoints = seconds;
+      if (tid === String(pid)) {
+        cpu.main = seconds;
+        cpu.mainWait = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[1]) / 1e9;
+      } else if (readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim() === "WorkerThread")
+        cpu.workers += seconds;
     }
   } catch {
     // not Linux
@@ -163,7 +166,7 @@ try {
     const cpu1 = portalCpu(portal.pid);
     const tail = r.code === 0 ? "" : `  exit ${r.code}: ${r.stderr.split("\n").slice(-4).join(" | ")}`;
     console.log(
-      `${(name + ":").padEnd(26)}${r.seconds.toFixed(1).padStart(6)} s  (${rate(r.seconds)} rows/s)  CLI CPU ${r.cpu.toFixed(1)} s, peak RSS ${r.rssMb.toFixed(0)} MB, portal CPU: main thread ${(cpu1.main - cpu0.main).toFixed(1)} s, checkpoints ${(cpu1.checkpoints - cpu0.checkpoints).toFixed(1)} s${tail}`,
+      `${(name + ":").padEnd(26)}${r.seconds.toFixed(1).padStart(6)} s  (${rate(r.seconds)} rows/s)  CLI CPU ${r.cpu.toFixed(1)} s, peak RSS ${r.rssMb.toFixed(0)} MB, portal CPU: main thread ${(cpu1.main - cpu0.main).toFixed(1)} s (waited ${(cpu1.mainWait - cpu0.mainWait).toFixed(1)} s for one), worker threads ${(cpu1.workers - cpu0.workers).toFixed(1)} s${tail}`,
     );
     if (name === "re-run (no changes)") console.log(`  ${r.stdout.split("\n")[0]}`);
     if (name === "first import" && process.env.BENCH_SHOW_FAILED) {
