@@ -61,8 +61,7 @@ export async function scanRoster(source: RosterSource, opts: ReadOptions): Promi
       member.last = row.line;
       if (row.action === "terminate") scan.terminations.push({ line: row.line, label: row.label });
     }
-  for (const [key, member] of members)
-    if (!scan.badKeys.has(key)) scan.lastLine.set(key, member.last);
+  for (const [key, member] of members) if (!scan.badKeys.has(key)) scan.lastLine.set(key, member.last);
   scan.operations = scan.lastLine.size;
   return scan;
 }
