@@ -30,14 +30,9 @@ const IMPORT_HEAP_FLAGS = ["--max-semi-space-size=16", "--heap-growing-percent=1
 const given = (flag) =>
   process.execArgv.some((a) => a.startsWith(flag.split("=")[0])) ||
   process.env.NODE_OPTIONS?.includes(flag.split("=")[0]);
-const missing = IMPORT_HEAP_FLAGS.filter((flag) => !given(flag));
-if (
-  process.argv[2] === "member" &&
-  process.argv[3] === "import" &&
-  typeof process.execve === "function" &&
-  process.platform !== "win32" &&
-  missing.length
-) {
+const isImport = process.argv[2] === "member" && process.argv[3] === "import";
+const missing = isImport ? IMPORT_HEAP_FLAGS.filter((flag) => !given(flag)) : [];
+if (missing.length && typeof process.execve === "function" && process.platform !== "win32") {
   const args = [...process.execArgv, ...missing, ...process.argv.slice(1)];
   process.execve(process.execPath, [process.execPath, ...args], process.env);
 }
