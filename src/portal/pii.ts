@@ -66,11 +66,14 @@ export class PiiVault {
     );
   }
 
-  /** Deterministic keyed hash for exact lookup; useless without the key (SSNs are only 10^9 values). */
+  /**
+   * Deterministic keyed hash for exact lookup; useless without the key (SSNs are only 10^9 values). The
+   * first 128 bits, in hex: short index keys (migration 0008) and no collision in reach.
+   */
   lookupHash(plain: string): string {
     let hash = this.#hashes?.get(plain);
     if (hash === undefined) {
-      hash = createHmac("sha256", this.#macKey).update(plain).digest("hex");
+      hash = createHmac("sha256", this.#macKey).update(plain).digest("hex").slice(0, 32);
       this.#hashes?.set(plain, hash);
     }
     return hash;

@@ -20,6 +20,7 @@ import * as m0004 from "./migrations/0004_billing.js";
 import * as m0005 from "./migrations/0005_import.js";
 import * as m0006 from "./migrations/0006_payments.js";
 import * as m0007 from "./migrations/0007_reports.js";
+import * as m0008 from "./migrations/0008_short_lookup_hashes.js";
 
 export type { Database } from "./schema.js";
 export type Db = Kysely<Database>;
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   "0005_import": m0005,
   "0006_payments": m0006,
   "0007_reports": m0007,
+  "0008_short_lookup_hashes": m0008,
 };
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { CompiledQuery } from "kysely";
+import { CompiledQuery, sql } from "kysely";
 import type { z } from "zod";
 import type {
   ImportBatchRequest,
@@ -29,7 +29,7 @@ import {
   type MemberRecord,
   type PersonRow,
 } from "./members.js";
-import { employeeNumberHolders, ssnHolders } from "./member-rules.js";
+import { employeeNumberHolders, PERSON_EMPLOYER_FILTER, ssnHolders } from "./member-rules.js";
 import { cancelMember } from "./termination.js";
 
 /**
@@ -562,7 +562,7 @@ async function findTargets(
       .selectFrom("people")
       .innerJoin("members", "members.id", "people.member_id")
       .select(["members.id", "members.group_id", "members.location_id", "people.ssn_hmac"])
-      .where("people.employer_id", "=", principal.employerId)
+      .where(sql.raw(PERSON_EMPLOYER_FILTER), "=", principal.employerId)
       .where("people.ssn_hmac", "in", hashes)
       .where("people.relationship", "=", "subscriber")
       .orderBy("members.created_at", "desc")

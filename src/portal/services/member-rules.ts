@@ -139,6 +139,13 @@ async function holdersOf<H>(
 }
 
 /**
+ * The employer filter of a lookup by SSN hash. people_ssn holds the hash alone, and without statistics
+ * SQLite would rather walk people_name's employer prefix (every person of the employer) for
+ * `employer_id = ?`; the unary + keeps that term off any index, so the hash picks the rows.
+ */
+export const PERSON_EMPLOYER_FILTER = "+people.employer_id";
+
+/**
  * Who holds each SSN (by lookup hash) on a person whose coverage has not ended, other than
  * `exceptMemberId`. Every hash asked about is a key; null: nobody.
  */
@@ -152,7 +159,7 @@ export async function ssnHolders(
     (
       await selectRows<SsnHolder>(
         db,
-        `select member_id, ssn_hmac, ssn_last4 from people where employer_id = ? and ssn_hmac in (${placeholders(part.length)})` +
+        `select member_id, ssn_hmac, ssn_last4 from people where ${PERSON_EMPLOYER_FILTER} = ? and ssn_hmac in (${placeholders(part.length)})` +
           ` and status in ('active', 'cobra') and member_id != ?`,
         [employerId, ...part, exceptMemberId],
       )

@@ -18,6 +18,7 @@ import { formatSsn, maskSsn } from "../pii.js";
 import { requireInScope, type Principal } from "./access.js";
 import { audit } from "./audit.js";
 import { namePrefix } from "./coverage.js";
+import { PERSON_EMPLOYER_FILTER } from "./member-rules.js";
 
 /** Reading members: loading with the scope check, the response shapes, search, history, SSN reveal. */
 
@@ -295,7 +296,7 @@ export async function searchMembers(
       eb
         .selectFrom("people")
         .select("people.member_id")
-        .where("people.employer_id", "=", employerId)
+        .where(sql.raw(PERSON_EMPLOYER_FILTER), "=", employerId)
         .where("people.ssn_hmac", "=", hmac),
     );
   }
