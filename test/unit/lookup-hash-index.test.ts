@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createPortal, type Portal } from "../../src/portal/server.js";
-import { enrollBody, pinClock, TODAY } from "../helpers/enrollment.js";
+import { enrollBody, TODAY } from "../helpers/enrollment.js";
 import { TEST_PASSWORD } from "../helpers/portal.js";
 
 /*
