@@ -3,8 +3,8 @@ import { sql, type Kysely } from "kysely";
 /**
  * Lookup hashes (SSN, bank account) keep 128 of HMAC-SHA-256's 256 bits: 32 hex digits, which is still
  * far from any collision among one insurer's people. The SSN index holds the hash alone, without the
- * employer's ID in front. Together that makes the index a third of its size, and a bulk import, whose
- * SSNs land on random pages of it, writes ~430 MB less log per 100,000 employees. Stored hashes are cut
+ * employer's ID in front. Together that makes the index 38% of its size, and a bulk import, whose
+ * SSNs land on random pages of it, writes ~400 MB less log per 100,000 employees. Stored hashes are cut
  * to their first 32 digits, which is what the portal now computes.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
