@@ -1,11 +1,9 @@
 import SQLite from "better-sqlite3";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { createPortal, type Portal } from "../../src/portal/server.js";
-import { enrollBody, TODAY } from "../helpers/enrollment.js";
-import { TEST_PASSWORD } from "../helpers/portal.js";
+import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
+import { adminToken, enrollBody, pinClock } from "../helpers/enrollment.js";
+import { testPortal, type TestPortal } from "../helpers/portal.js";
 
 /*
  * SSN lookup hashes are 32 hex digits, and people_ssn indexes the hash alone (migration 0008). These
@@ -14,55 +12,21 @@ import { TEST_PASSWORD } from "../helpers/portal.js";
  * from before the migration keeps finding its people by SSN.
  */
 
-const dirs: string[] = [];
-const portals: Portal[] = [];
+const portals: TestPortal[] = [];
 afterEach(async () => {
   vi.restoreAllMocks();
-  for (const p of portals.splice(0)) await p.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const p of portals.splice(0)) await p.dispose();
 });
 
-async function open(dbFile: string) {
-  const portal = await createPortal({
-    dbFile,
-    version: "test",
-    demo: true,
-    logger: false,
-    authRateLimit: 10_000,
-  });
+/** A test portal (on `dbFile` when given) and a call signed in as the demo administrator. */
+async function signedIn(dbFile?: string, token?: string) {
+  const portal = await testPortal(dbFile ? { dbFile } : {});
   portals.push(portal);
-  portal.clock.offsetMs = Date.parse(`${TODAY}T12:00:00.000Z`) - Date.now();
-  const call = async (method: string, url: string, body?: unknown, token?: string) => {
-    const res = await portal.app.inject({
-      method: method as "GET",
-      url,
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      ...(body !== undefined ? { payload: body as object } : {}),
-    });
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
-  };
-  return { portal, call };
-}
-
-async function signedIn(dbFile: string, register: boolean) {
-  const { portal, call } = await open(dbFile);
-  if (register)
-    await call("POST", "/v1/auth/register", {
-      groupNumber: "G1000001",
-      policyholderId: "1234",
-      key: portal.registrationKeys[0],
-      username: "acme-admin",
-      password: TEST_PASSWORD,
-    });
-  const login = await call("POST", "/v1/auth/login", { username: "acme-admin", password: TEST_PASSWORD });
-  const token = login.body.accessToken as string;
-  return { portal, call: (m: string, u: string, b?: unknown) => call(m, u, b, token) };
-}
-
-function tempDb() {
-  const dir = mkdtempSync(join(tmpdir(), "hnctl-hash-"));
-  dirs.push(dir);
-  return join(dir, "portal.db");
+  pinClock(portal);
+  const bearer = token ?? (await adminToken(portal));
+  const call = (method: string, url: string, body?: unknown) =>
+    portal.call(method, url, { body, token: bearer });
+  return { portal, call, token: bearer, dbFile: join(portal.dir, "portal.db") };
 }
 
 const method = (nickname: string) => ({
@@ -75,8 +39,7 @@ const method = (nickname: string) => ({
 
 describe("SSN lookups after migration 0008", () => {
   it("every query by SSN hash reads people_ssn", async () => {
-    const dbFile = tempDb();
-    const { call } = await signedIn(dbFile, true);
+    const { call, dbFile } = await signedIn();
     const seen = new Set<string>();
     const prepare = SQLite.prototype.prepare;
     vi.spyOn(SQLite.prototype, "prepare").mockImplementation(function (this: SQLite.Database, text: string) {
@@ -123,14 +86,14 @@ describe("SSN lookups after migration 0008", () => {
   });
 
   it("a database from before it keeps finding people by SSN, and refuses a duplicate SSN or bank account", async () => {
-    const dbFile = tempDb();
-    {
-      const { portal, call } = await signedIn(dbFile, true);
-      expect((await call("POST", "/v1/members", enrollBody())).status).toBe(201);
-      expect((await call("POST", "/v1/payment-methods", method("Operating"))).status).toBe(201);
-      await portal.close();
-      portals.splice(0);
-    }
+    // The first portal's folder (and database) stays until the test ends; the portal itself is closed.
+    const first = await signedIn();
+    const { dbFile, token } = first;
+    expect((await first.call("POST", "/v1/members", enrollBody())).status).toBe(201);
+    expect((await first.call("POST", "/v1/payment-methods", method("Operating"))).status).toBe(201);
+    await first.portal.close();
+    portals.splice(portals.indexOf(first.portal), 1);
+    onTestFinished(() => rmSync(first.portal.dir, { recursive: true, force: true }));
     // Back to how 0007 left it: 64-digit hashes (the new ones are their first half) and the old index.
     const db = new SQLite(dbFile);
     db.exec(`update people set ssn_hmac = ssn_hmac || '${"0123456789abcdef".repeat(2)}' where ssn_hmac is not null;
@@ -142,7 +105,8 @@ describe("SSN lookups after migration 0008", () => {
     ).toEqual([{ n: 64 }]);
     db.close();
 
-    const { call } = await signedIn(dbFile, false);
+    // Reopened: migration 0008 runs again; the administrator's API token is in the database.
+    const { call } = await signedIn(dbFile, token);
     const found = await call("POST", "/v1/members/search", { ssn: "345-67-8901" });
     expect(found.body.members).toHaveLength(1);
     const again = await call("POST", "/v1/members", enrollBody({ employeeNumber: "T999" }));
