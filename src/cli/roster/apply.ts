@@ -137,6 +137,15 @@ export class ResultWriter {
     this.#pending[name] = [];
   }
 
+  /** Resolves once every file has written out what it buffered: memory must not grow when the disk lags. */
+  async drained(): Promise<void> {
+    await Promise.all(
+      Object.values(this.#files).map((file) =>
+        file.writableNeedDrain ? settled(file) : undefined,
+      ),
+    );
+  }
+
   success(rows: SourceLine[], r: ImportResult) {
     for (const row of rows)
       this.#add("success", [
@@ -165,6 +174,17 @@ export class ResultWriter {
       }),
     );
   }
+}
+
+/** Drained, or closed (a write error ends the stream; close() reports it). */
+function settled(file: WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      file.off("drain", done).off("close", done);
+      resolve();
+    };
+    file.on("drain", done).on("close", done);
+  });
 }
 
 export function errorText(r: ImportResult): string {
@@ -306,6 +326,7 @@ export async function applyOperations(opts: ApplyOptions): Promise<ApplyOutcome>
     inflight.add(task);
     void task.finally(() => inflight.delete(task));
     if (inflight.size >= limit) await Promise.race(inflight);
+    await opts.writer.drained();
   }
   await Promise.all(inflight);
   if (failure) out.error = failure;

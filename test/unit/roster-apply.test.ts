@@ -1,0 +1,87 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { PortalClient } from "../../src/client/portal-client.js";
+import { applyOperations, Progress, ResultWriter } from "../../src/cli/roster/apply.js";
+import type { Planned } from "../../src/cli/roster/plan.js";
+
+/* The result files are written as answers arrive. Writes to a file stream are buffered in memory until
+   the disk takes them, so the import waits for the buffers to drain before it sends the next batch:
+   otherwise a slow disk would make the CLI's memory grow with the file. */
+
+const dir = mkdtempSync(join(tmpdir(), "hnctl-apply-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const HEADER = ["employee_number", "first_name", "notes"];
+const WIDE = "x".repeat(2000);
+/** Bytes on disk so far (a stream opens its file asynchronously). */
+const onDisk = (file: string) => (existsSync(file) ? statSync(file).size : 0);
+
+function operations(from: number, n: number): Planned[] {
+  return Array.from({ length: n }, (_, i) => ({
+    kind: "operation" as const,
+    op: { ref: from + i, action: "add" as const, dependents: [] },
+    rows: [{ line: from + i, cells: [`E${from + i}`, "Ana", WIDE] }],
+    label: `E${from + i}`,
+  }));
+}
+
+describe("ResultWriter.drained", () => {
+  it("resolves once what was buffered is on disk", async () => {
+    const writer = await ResultWriter.open(dir, "drain", HEADER);
+    const result = { ref: 0, outcome: "added" as const, memberId: "mbr_1", changes: [], error: null };
+    // ~2 MB in one go, far past a stream's 16 KB buffer.
+    for (const p of operations(2, 1000)) if (p.kind === "operation") writer.success(p.rows, result);
+    const queued = 1000 * WIDE.length;
+    await writer.drained();
+    // Less than one flush (500 rows) may still wait in memory; everything flushed before is written.
+    expect(onDisk(writer.paths.success)).toBeGreaterThan(queued / 2 - 500 * (WIDE.length + 100));
+    await writer.close();
+    expect(readFileSync(writer.paths.success, "utf8").split("\n").length).toBe(1002);
+  });
+});
+
+describe("applyOperations", () => {
+  it("sends the next batch only after the result files have drained", async () => {
+    const writer = await ResultWriter.open(dir, "apply", HEADER);
+    let written = 0;
+    const onDiskAtSend: number[] = [];
+    const client = {
+      call: async (_name: string, req: { body: { operations: { ref: number }[] } }) => {
+        onDiskAtSend.push(onDisk(writer.paths.success));
+        return {
+          results: req.body.operations.map((op) => ({
+            ref: op.ref,
+            outcome: "added",
+            memberId: `mbr_${op.ref}`,
+            changes: [],
+            error: null,
+          })),
+        };
+      },
+    } as unknown as PortalClient;
+    async function* batches() {
+      for (let b = 0; b < 4; b++) {
+        yield operations(2 + b * 1000, 1000);
+        written += 1000;
+      }
+    }
+    const outcome = await applyOperations({
+      client,
+      jobId: "imp_1",
+      fileSha256: "a".repeat(64),
+      batches: batches(),
+      writer,
+      progress: new Progress(4000, "Imported", true),
+      shouldStop: () => false,
+      concurrency: 1,
+    });
+    await writer.close();
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.added).toBe(4000);
+    expect(written).toBe(4000);
+    // Each batch's ~2 MB of results reached the disk before the next batch went out.
+    for (const [i, size] of onDiskAtSend.entries()) expect(size).toBeGreaterThan(i * 1000 * WIDE.length - 1e6);
+  });
+});
