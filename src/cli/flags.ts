@@ -1,5 +1,5 @@
 import * as Flags from "@oclif/core/flags";
-import { FEATURES } from "../contract/enums.js";
+import { FEATURES, MAX_BATCH_OPERATIONS } from "../contract/enums.js";
 
 /** Flags several commands share, defined once so their names and help read the same everywhere. */
 export const listFlags = {
@@ -23,3 +23,13 @@ export const yesFlag = {
 
 export const onOff = (description: string) =>
   Flags.option({ options: ["on", "off"] as const })({ description });
+
+/** `member import` and its `resume`: members per request, up to what the portal takes in one. */
+export const batchSizeFlag = {
+  "batch-size": Flags.integer({
+    min: 1,
+    max: MAX_BATCH_OPERATIONS,
+    default: MAX_BATCH_OPERATIONS,
+    description: "members per request (each request is one transaction in the portal)",
+  }),
+};

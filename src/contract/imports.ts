@@ -18,8 +18,8 @@ import {
   Ssn,
   SubgroupCode,
 } from "./members.js";
-import { IMPORT_ACTIONS, IMPORT_OUTCOMES } from "./enums.js";
-export { IMPORT_ACTIONS, IMPORT_OUTCOMES } from "./enums.js";
+import { IMPORT_ACTIONS, IMPORT_OUTCOMES, MAX_BATCH_OPERATIONS } from "./enums.js";
+export { IMPORT_ACTIONS, IMPORT_OUTCOMES, MAX_BATCH_OPERATIONS } from "./enums.js";
 
 /*
  * Bulk roster import. An input file (CSV today, an X12 834 later) is read into typed rows, the rows
@@ -115,8 +115,6 @@ export const ImportResult = z.object({
     .nullable(),
 });
 export type ImportResult = z.infer<typeof ImportResult>;
-
-export const MAX_BATCH_OPERATIONS = 2000;
 
 export const ImportPlanRequest = z.strictObject({
   operations: z.array(ImportOperation).min(1).max(MAX_BATCH_OPERATIONS),

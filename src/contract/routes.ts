@@ -544,7 +544,7 @@ export const routes = {
     method: "POST",
     path: "/v1/imports/:jobId/batches",
     summary:
-      "Apply up to 2,000 operations in one transaction, each all or nothing with its own result, through the same rules, " +
+      "Apply up to 4,000 operations in one transaction, each all or nothing with its own result, through the same rules, " +
       "features and scope as the single-member routes. Replaying a key (or an operation already applied) returns " +
       "the stored results and changes nothing twice",
     tags: ["imports"],

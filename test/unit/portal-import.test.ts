@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ImportBatchRequest } from "../../src/contract/imports.js";
+import { ImportBatchRequest, MAX_BATCH_OPERATIONS } from "../../src/contract/imports.js";
 import { testPortal, type TestPortal } from "../helpers/portal.js";
 import { adminToken, enrollBody, enrollmentSnapshot, pinClock } from "../helpers/enrollment.js";
 
@@ -99,6 +99,38 @@ describe("import batches", () => {
     expect(stored).toEqual([
       { request_sha256: createHash("sha256").update(JSON.stringify(operations)).digest("hex") },
     ]);
+  });
+
+  it("applies a batch of the most operations, stores every result, and refuses one more", async () => {
+    const id = await job();
+    const operations = Array.from({ length: MAX_BATCH_OPERATIONS }, (_, i) =>
+      operation(i + 1, {
+        employeeNumber: `T${i}`,
+        subscriber: { ...enrollBody().subscriber, ssn: `123-45-${String(1000 + i).padStart(4, "0")}` },
+        dependents: [],
+      }),
+    );
+    const res = await call("POST", `/v1/imports/${id}/batches`, { idempotencyKey: "the-most-operations-0001", operations });
+    expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
+    expect(res.body.results.filter((r: { outcome: string }) => r.outcome === "added")).toHaveLength(
+      MAX_BATCH_OPERATIONS,
+    );
+    const stored = await portal.ctx.db
+      .selectFrom("import_rows")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("job_id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(stored.n).toBe(MAX_BATCH_OPERATIONS);
+
+    const tooMany = [...operations, operation(MAX_BATCH_OPERATIONS + 1, { employeeNumber: "T-extra" })];
+    const before = await enrollmentSnapshot(portal);
+    const refused = await call("POST", `/v1/imports/${id}/batches`, {
+      idempotencyKey: "one-too-many-operations-0001",
+      operations: tooMany,
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body.error.details)).toContain("operations");
+    expect(await enrollmentSnapshot(portal)).toBe(before);
   });
 
   it("plans a batch as it would apply (a later operation sees an earlier one) and writes nothing", async () => {

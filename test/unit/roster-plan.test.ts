@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PortalClient } from "../../src/client/portal-client.js";
-import { planWithPortal, type Planned } from "../../src/cli/roster/plan.js";
+import { batched, MAX_BATCH_ROWS, planWithPortal, type Planned } from "../../src/cli/roster/plan.js";
 
 /* planWithPortal keeps two plan requests in flight: results must still be summed in file order, and a
    request that fails must end the plan with its error (not an unhandled rejection). */
@@ -59,5 +59,49 @@ describe("planWithPortal", () => {
     } finally {
       process.off("unhandledRejection", onUnhandled);
     }
+  });
+});
+
+/* A batch ends at the operation count asked for, or earlier when its rows (people) would pass
+   MAX_BATCH_ROWS: members with many dependents must not make a request larger than the portal takes. */
+describe("batched", () => {
+  const member = (line: number, people: number): Planned => ({
+    kind: "operation",
+    op: { ref: line, action: "add", dependents: [] },
+    rows: Array.from({ length: people }, (_, i) => ({ line: line + i, cells: [] })),
+    label: `E${line}`,
+  });
+  const invalid = (line: number): Planned => ({ kind: "invalid", rows: [{ line, cells: [] }], errors: ["bad"] });
+  async function* from(items: Planned[]) {
+    yield* items;
+  }
+  const shape = async (items: Planned[], size: number) => {
+    const out: string[][] = [];
+    for await (const b of batched(from(items), size))
+      out.push(b.map((p) => (p.kind === "operation" ? `op${p.rows.length}` : "invalid")));
+    return out;
+  };
+
+  it("cuts at the operation count; invalid rows ride along without counting", async () => {
+    expect(await shape([member(2, 1), invalid(3), member(4, 2), member(6, 1), invalid(7)], 2)).toEqual([
+      ["op1", "invalid", "op2"],
+      ["op1", "invalid"],
+    ]);
+  });
+
+  it("cuts before an operation whose rows would pass the row limit", async () => {
+    const big = MAX_BATCH_ROWS / 2; // two of these fill a batch, a third does not fit
+    expect(await shape([member(2, big), member(3, big), member(4, 1), member(5, big)], 4000)).toEqual([
+      ["op" + big, "op" + big],
+      ["op1", "op" + big],
+    ]);
+  });
+
+  it("sends a member larger than the limit alone rather than never", async () => {
+    expect(await shape([member(2, 1), member(3, MAX_BATCH_ROWS + 1), member(4, 1)], 4000)).toEqual([
+      ["op1"],
+      ["op" + (MAX_BATCH_ROWS + 1)],
+      ["op1"],
+    ]);
   });
 });

@@ -148,16 +148,33 @@ function merge(
   }
 }
 
-/** Batches of at most `size` operations (and invalid rows passed through as they come). */
+/**
+ * Rows (people) per batch at most, whatever the operation count: a person is well under 1 KB of JSON, so a
+ * batch stays far below the portal's 16 MB body limit and its transaction short, even when every member
+ * brings many dependents.
+ */
+export const MAX_BATCH_ROWS = 10_000;
+
+/** Batches of at most `size` operations and MAX_BATCH_ROWS rows (invalid rows passed through as they come). */
 export async function* batched(source: AsyncIterable<Planned>, size: number): AsyncGenerator<Planned[]> {
   let batch: Planned[] = [];
   let ops = 0;
+  let rows = 0;
   for await (const p of source) {
-    batch.push(p);
-    if (p.kind === "operation" && ++ops >= size) {
+    if (p.kind === "operation" && ops > 0 && rows + p.rows.length > MAX_BATCH_ROWS) {
       yield batch;
       batch = [];
       ops = 0;
+      rows = 0;
+    }
+    batch.push(p);
+    if (p.kind !== "operation") continue;
+    rows += p.rows.length;
+    if (++ops >= size) {
+      yield batch;
+      batch = [];
+      ops = 0;
+      rows = 0;
     }
   }
   if (batch.length) yield batch;

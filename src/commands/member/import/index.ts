@@ -2,7 +2,7 @@ import * as Args from "@oclif/core/args";
 import * as Flags from "@oclif/core/flags";
 import { BaseCommand } from "../../../cli/base-command.js";
 import { ExitCode } from "../../../cli/errors.js";
-import { yesFlag } from "../../../cli/flags.js";
+import { batchSizeFlag, yesFlag } from "../../../cli/flags.js";
 
 export default class MemberImport extends BaseCommand {
   static override summary =
@@ -28,7 +28,7 @@ export default class MemberImport extends BaseCommand {
       description: "field delimiter (default: detected from the header: , ; tab |)",
     }),
     "allow-terminations": Flags.integer({ min: 0, description: "apply up to N terminations without asking" }),
-    "batch-size": Flags.integer({ min: 1, max: 2000, default: 2000, description: "members per request" }),
+    ...batchSizeFlag,
     ...yesFlag,
   };
 

@@ -1,6 +1,7 @@
 import * as Flags from "@oclif/core/flags";
 import { BaseCommand } from "../../../cli/base-command.js";
 import { usageError } from "../../../cli/errors.js";
+import { batchSizeFlag } from "../../../cli/flags.js";
 
 export default class MemberImportResume extends BaseCommand {
   static override summary = "Continue an interrupted import from its local journal";
@@ -15,7 +16,7 @@ export default class MemberImportResume extends BaseCommand {
     "job-id": Flags.string({ description: "the import job to continue", exclusive: ["use-most-recent"] }),
     "use-most-recent": Flags.boolean({ description: "the last import started with this config dir" }),
     wait: Flags.string({ description: "stop sending after this long (e.g. 10m) and exit 8" }),
-    "batch-size": Flags.integer({ min: 1, max: 2000, default: 2000, description: "members per request" }),
+    ...batchSizeFlag,
   };
 
   async run() {
