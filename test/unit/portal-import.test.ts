@@ -110,7 +110,10 @@ describe("import batches", () => {
         dependents: [],
       }),
     );
-    const res = await call("POST", `/v1/imports/${id}/batches`, { idempotencyKey: "the-most-operations-0001", operations });
+    const res = await call("POST", `/v1/imports/${id}/batches`, {
+      idempotencyKey: "the-most-operations-0001",
+      operations,
+    });
     expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
     expect(res.body.results.filter((r: { outcome: string }) => r.outcome === "added")).toHaveLength(
       MAX_BATCH_OPERATIONS,

@@ -82,6 +82,7 @@ describe("applyOperations", () => {
     expect(outcome.added).toBe(4000);
     expect(written).toBe(4000);
     // Each batch's ~2 MB of results reached the disk before the next batch went out.
-    for (const [i, size] of onDiskAtSend.entries()) expect(size).toBeGreaterThan(i * 1000 * WIDE.length - 1e6);
+    for (const [i, size] of onDiskAtSend.entries())
+      expect(size).toBeGreaterThan(i * 1000 * WIDE.length - 1e6);
   });
 });

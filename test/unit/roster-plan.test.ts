@@ -71,7 +71,11 @@ describe("batched", () => {
     rows: Array.from({ length: people }, (_, i) => ({ line: line + i, cells: [] })),
     label: `E${line}`,
   });
-  const invalid = (line: number): Planned => ({ kind: "invalid", rows: [{ line, cells: [] }], errors: ["bad"] });
+  const invalid = (line: number): Planned => ({
+    kind: "invalid",
+    rows: [{ line, cells: [] }],
+    errors: ["bad"],
+  });
   async function* from(items: Planned[]) {
     yield* items;
   }

@@ -140,9 +140,7 @@ export class ResultWriter {
   /** Resolves once every file has written out what it buffered: memory must not grow when the disk lags. */
   async drained(): Promise<void> {
     await Promise.all(
-      Object.values(this.#files).map((file) =>
-        file.writableNeedDrain ? settled(file) : undefined,
-      ),
+      Object.values(this.#files).map((file) => (file.writableNeedDrain ? settled(file) : undefined)),
     );
   }
 
