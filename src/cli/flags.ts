@@ -29,7 +29,6 @@ export const batchSizeFlag = {
   "batch-size": Flags.integer({
     min: 1,
     max: MAX_BATCH_OPERATIONS,
-    default: MAX_BATCH_OPERATIONS,
-    description: "members per request (each request is one transaction in the portal)",
+    description: `members per request, each one transaction in the portal (default ${MAX_BATCH_OPERATIONS}; 2000 for a --dry-run plan)`,
   }),
 };
