@@ -72,7 +72,7 @@ export const IMPORT_ACTIONS = ["upsert", "add", "change", "terminate"] as const;
 
 export const IMPORT_OUTCOMES = ["added", "changed", "unchanged", "terminated", "failed"] as const;
 
-/** Operations (members) in one import batch request: one write transaction, ~1 s of write lock at most. */
+/** Operations (members) in one import batch request: one write transaction, ~1 s of write lock. */
 export const MAX_BATCH_OPERATIONS = 4000;
 
 // members.ts
