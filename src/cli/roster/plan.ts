@@ -157,24 +157,17 @@ export const MAX_BATCH_ROWS = 10_000;
 
 /** Batches of at most `size` operations and MAX_BATCH_ROWS rows (invalid rows passed through as they come). */
 export async function* batched(source: AsyncIterable<Planned>, size: number): AsyncGenerator<Planned[]> {
-  let batch: Planned[] = [];
-  let ops = 0;
-  let rows = 0;
+  let [batch, ops, rows] = [[] as Planned[], 0, 0];
   for await (const p of source) {
     if (p.kind === "operation" && ops > 0 && rows + p.rows.length > MAX_BATCH_ROWS) {
       yield batch;
-      batch = [];
-      ops = 0;
-      rows = 0;
+      [batch, ops, rows] = [[], 0, 0];
     }
     batch.push(p);
-    if (p.kind !== "operation") continue;
-    rows += p.rows.length;
-    if (++ops >= size) {
+    if (p.kind === "operation") [ops, rows] = [ops + 1, rows + p.rows.length];
+    if (ops >= size) {
       yield batch;
-      batch = [];
-      ops = 0;
-      rows = 0;
+      [batch, ops, rows] = [[], 0, 0];
     }
   }
   if (batch.length) yield batch;

@@ -198,30 +198,35 @@ const insertTexts = new Map<string, string>();
 /**
  * INSERT of rows that share their columns, the SQL text made once per table, columns and row count.
  * Kysely builds and compiles a query anew on every call (tens of µs, more than SQLite takes to insert);
- * the services a roster import runs for every row insert through this instead. `onConflict: "ignore"`
- * is `on conflict do nothing` (uniqueness only).
+ * the services a roster import runs for every row insert through this instead. Rows go `perStatement`
+ * to a statement (default 500): every full chunk shares one SQL text, and a statement stays far below
+ * SQLite's 32,766 parameters. `onConflict: "ignore"` is `on conflict do nothing` (uniqueness only).
  */
 export async function insertRows<T extends keyof Database & string>(
   db: Db | Tx,
   table: T,
   rows: readonly Insertable<Database[T]>[],
-  opts: { onConflict?: "ignore" } = {},
+  opts: { onConflict?: "ignore"; perStatement?: number } = {},
 ): Promise<void> {
   if (!rows.length) return;
   const columns = Object.keys(rows[0]!) as (keyof Insertable<Database[T]> & string)[];
-  const key = `${table}|${rows.length}|${opts.onConflict ?? ""}|${columns.join(",")}`;
-  let text = insertTexts.get(key);
-  if (!text) {
-    const one = `(${columns.map(() => "?").join(", ")})`;
-    text =
-      `insert into "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) values ` +
-      Array<string>(rows.length).fill(one).join(", ") +
-      (opts.onConflict === "ignore" ? " on conflict do nothing" : "");
-    insertTexts.set(key, text);
+  const perStatement = opts.perStatement ?? 500;
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.length <= perStatement ? rows : rows.slice(i, i + perStatement);
+    const key = `${table}|${chunk.length}|${opts.onConflict ?? ""}|${columns.join(",")}`;
+    let text = insertTexts.get(key);
+    if (!text) {
+      const one = `(${columns.map(() => "?").join(", ")})`;
+      text =
+        `insert into "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) values ` +
+        Array<string>(chunk.length).fill(one).join(", ") +
+        (opts.onConflict === "ignore" ? " on conflict do nothing" : "");
+      insertTexts.set(key, text);
+    }
+    const params: unknown[] = [];
+    for (const row of chunk) for (const c of columns) params.push(row[c] ?? null);
+    await db.executeQuery(CompiledQuery.raw(text, params));
   }
-  const params: unknown[] = [];
-  for (const row of rows) for (const c of columns) params.push(row[c] ?? null);
-  await db.executeQuery(CompiledQuery.raw(text, params));
 }
 
 /**
@@ -241,8 +246,7 @@ export class PendingRows {
 
   async flush(db: Tx): Promise<void> {
     for (const [table, rows] of this.#rows)
-      for (let i = 0; i < rows.length; i += 50)
-        await insertRows(db, table, rows.slice(i, i + 50) as Insertable<Database[typeof table]>[]);
+      await insertRows(db, table, rows as Insertable<Database[typeof table]>[], { perStatement: 50 });
     this.#rows.clear();
   }
 }

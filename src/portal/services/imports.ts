@@ -314,9 +314,6 @@ async function runInSavepoint(
   }
 }
 
-/** Stored results per INSERT: one SQL text for every full chunk, far below SQLite's 32,766 parameters. */
-const STORE_CHUNK = 500;
-
 async function storeRows(
   tx: Tx,
   jobId: string,
@@ -324,21 +321,20 @@ async function storeRows(
   now: Date,
 ) {
   const at = now.toISOString();
-  for (let i = 0; i < rows.length; i += STORE_CHUNK)
-    await insertRows(
-      tx,
-      "import_rows",
-      rows.slice(i, i + STORE_CHUNK).map(({ ref, opSha, result: r }) => ({
-        job_id: jobId,
-        ref,
-        operation_sha256: opSha,
-        outcome: r.outcome,
-        member_id: r.memberId,
-        result: JSON.stringify({ changes: r.changes, error: r.error }),
-        at,
-      })),
-      { onConflict: "ignore" },
-    );
+  await insertRows(
+    tx,
+    "import_rows",
+    rows.map(({ ref, opSha, result: r }) => ({
+      job_id: jobId,
+      ref,
+      operation_sha256: opSha,
+      outcome: r.outcome,
+      member_id: r.memberId,
+      result: JSON.stringify({ changes: r.changes, error: r.error }),
+      at,
+    })),
+    { onConflict: "ignore" },
+  );
 }
 
 /**
