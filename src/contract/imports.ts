@@ -6,6 +6,7 @@ import {
   CancelReason,
   DependentRelationship,
   Email,
+  EmployeeNumber,
   EmploymentStatus,
   LocationCode,
   MaritalStatus,
@@ -35,11 +36,6 @@ export { IMPORT_ACTIONS, IMPORT_OUTCOMES, MAX_BATCH_OPERATIONS } from "./enums.j
 
 export const ImportAction = z.enum(IMPORT_ACTIONS);
 export type ImportAction = z.infer<typeof ImportAction>;
-
-export const EmployeeNumber = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9._-]{1,32}$/, "must be 1-32 letters, digits, '.', '_' or '-'");
 
 export const Termination = z.strictObject({
   date: IsoDate.describe("last day of coverage: the end of a month"),

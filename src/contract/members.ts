@@ -153,6 +153,11 @@ export const Address = z.strictObject({
 });
 export type Address = z.infer<typeof Address>;
 
+/** The employer's HR ID for the employee: a roster import's key for the member. */
+export const EmployeeNumber = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._-]{1,32}$/, "must be 1-32 letters, digits, '.', '_' or '-'");
 export const Name = z.string().trim().min(1, "is required").max(60, "must be at most 60 characters");
 export const Email = z.email("must be an e-mail address").max(254);
 export const Phone = z
@@ -366,10 +371,7 @@ export const EnrollRequest = z.strictObject({
   location: LocationCode,
   plan: PlanCode,
   effectiveDate: IsoDate.describe("first of a month, not more than 60 days in the past"),
-  employeeNumber: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9._-]{1,32}$/, "must be 1-32 letters, digits, '.', '_' or '-'"),
+  employeeNumber: EmployeeNumber,
   hireDate: IsoDate,
   employmentStatus: EmploymentStatus.default("full-time"),
   subscriber: SubscriberInput,
