@@ -6,7 +6,9 @@
 // `portal serve --demo` on a temp database, signs in, and times with /usr/bin/time (wall clock and the
 // CLI's peak RSS): a --dry-run against the empty portal, the first import, a no-change re-run and a
 // --dry-run of the same file after the import. Also times a bare csv-parse of the same file in this
-// process, so rows/s can be read next to the raw parse rate.
+// process, so rows/s can be read next to the raw parse rate. BENCH_RUNS=N repeats it all N times, each
+// against a fresh portal, and ends with each step's median, range and how many runs met the issue's
+// target: on a shared machine one run says little about "reliably".
 import { spawn } from "node:child_process";
 import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,7 +21,6 @@ import { generateRoster } from "./roster.js";
 const EMPLOYEES = Number(process.argv[2] ?? 100_000);
 const BIN = resolve("bin/run.js");
 const PASSWORD = "blue harbor lantern 42";
-const dir = mkdtempSync(join(tmpdir(), "hnctl-bench-import-"));
 
 // BENCH_CLI_NODE_ARGS passes Node options to the timed CLI runs (e.g. --max-old-space-size=64).
 const cliNodeArgs = (process.env.BENCH_CLI_NODE_ARGS ?? "").split(" ").filter(Boolean);
@@ -87,96 +88,128 @@ function portalCpu(pid) {
 
 // BENCH_PORTAL_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the portal process.
 const portalNodeArgs = (process.env.BENCH_PORTAL_NODE_ARGS ?? "").split(" ").filter(Boolean);
-const portal = spawn(
-  process.execPath,
-  [
-    ...portalNodeArgs,
-    BIN,
-    "portal",
-    "serve",
-    "--demo",
-    "--port",
-    "0",
-    "--log-level",
-    "warn",
-    "--db",
-    join(dir, "portal.db"),
-  ],
-  {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "inherit"],
-  },
-);
-try {
-  let out = "";
-  const url = await new Promise((r) =>
-    portal.stdout.on("data", (d) => {
-      out += d;
-      const m = /Portal listening on (\S+)\n/.exec(out);
-      if (m) setTimeout(() => r(m[1]), 100);
-    }),
-  );
-  const key = /Registration key for the primary administrator: (\S+)/.exec(out)[1];
-  const env = { HNCTL_API_URL: url, HNCTL_CONFIG_DIR: join(dir, "cfg"), HNCTL_CREDENTIAL_STORE: "file" };
-  await run(
+
+/** One run against a fresh portal: each step's wall time in seconds, by step name. */
+async function benchOnce() {
+  const dir = mkdtempSync(join(tmpdir(), "hnctl-bench-import-"));
+  const seconds = {};
+  const portal = spawn(
+    process.execPath,
     [
-      "register",
-      "--group-number",
-      "G1000001",
-      "--policyholder-id",
-      "1234",
-      "--key",
-      key,
-      "--username",
-      "bench",
-      "--password-stdin",
+      ...portalNodeArgs,
+      BIN,
+      "portal",
+      "serve",
+      "--demo",
+      "--port",
+      "0",
+      "--log-level",
+      "warn",
+      "--db",
+      join(dir, "portal.db"),
     ],
-    env,
-    PASSWORD,
+    {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
   );
-  await run(["login", "-u", "bench", "--password-stdin"], env, PASSWORD);
-  const clock = JSON.parse((await run(["portal", "clock", "show", "--json"], env)).stdout);
-  const now = new Date(clock.now ?? Date.now());
-  const effective = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1))
-    .toISOString()
-    .slice(0, 10);
-  const file = join(dir, "roster.csv");
-  const rows = await generateRoster(file, EMPLOYEES, effective);
-  const mb = statSync(file).size / 1e6;
-  console.log(
-    `roster: ${EMPLOYEES.toLocaleString("en-US")} employees, ${rows.toLocaleString("en-US")} rows, ${mb.toFixed(1)} MB`,
-  );
-  const raw = await rawParse(file);
-  const rate = (s) => Math.round(rows / s).toLocaleString("en-US");
-  console.log(`csv-parse alone:          ${raw.seconds.toFixed(2)} s  (${rate(raw.seconds)} rows/s)`);
-  const results = join(dir, "results");
-  // BENCH_IMPORT_ARGS adds options to every import step (e.g. "--batch-size 1000").
-  const extra = (process.env.BENCH_IMPORT_ARGS ?? "").split(" ").filter(Boolean);
-  const steps = [
-    ["dry-run (empty portal)", ["member", "import", file, "--dry-run", "--json", ...extra]],
-    ["first import", ["member", "import", file, "--results-dir", results, ...extra]],
-    ["re-run (no changes)", ["member", "import", file, "--results-dir", results, ...extra]],
-    ["dry-run (after import)", ["member", "import", file, "--dry-run", "--json", ...extra]],
-  ];
-  // BENCH_STEPS="first,re-run" runs only the steps whose names start with one of those words.
-  const only = process.env.BENCH_STEPS?.split(",").map((w) => w.trim());
-  for (const [name, args] of steps.filter(([n]) => !only || only.some((w) => n.startsWith(w)))) {
-    const cpu0 = portalCpu(portal.pid);
-    const r = await run(args, env);
-    const cpu1 = portalCpu(portal.pid);
-    const tail = r.code === 0 ? "" : `  exit ${r.code}: ${r.stderr.split("\n").slice(-4).join(" | ")}`;
-    console.log(
-      `${(name + ":").padEnd(26)}${r.seconds.toFixed(1).padStart(6)} s  (${rate(r.seconds)} rows/s)  CLI CPU ${r.cpu.toFixed(1)} s, peak RSS ${r.rssMb.toFixed(0)} MB, portal CPU: main thread ${(cpu1.main - cpu0.main).toFixed(1)} s (waited ${(cpu1.mainWait - cpu0.mainWait).toFixed(1)} s for one), worker threads ${(cpu1.workers - cpu0.workers).toFixed(1)} s${tail}`,
+  try {
+    let out = "";
+    const url = await new Promise((r) =>
+      portal.stdout.on("data", (d) => {
+        out += d;
+        const m = /Portal listening on (\S+)\n/.exec(out);
+        if (m) setTimeout(() => r(m[1]), 100);
+      }),
     );
-    if (name === "re-run (no changes)") console.log(`  ${r.stdout.split("\n")[0]}`);
-    if (name === "first import" && process.env.BENCH_SHOW_FAILED) {
-      const { readdirSync, readFileSync } = await import("node:fs");
-      const failed = readdirSync(results).find((f) => f.endsWith("-failed.csv"));
-      console.log(readFileSync(join(results, failed), "utf8").split("\n").slice(0, 4).join("\n"));
+    const key = /Registration key for the primary administrator: (\S+)/.exec(out)[1];
+    const env = { HNCTL_API_URL: url, HNCTL_CONFIG_DIR: join(dir, "cfg"), HNCTL_CREDENTIAL_STORE: "file" };
+    await run(
+      [
+        "register",
+        "--group-number",
+        "G1000001",
+        "--policyholder-id",
+        "1234",
+        "--key",
+        key,
+        "--username",
+        "bench",
+        "--password-stdin",
+      ],
+      env,
+      PASSWORD,
+    );
+    await run(["login", "-u", "bench", "--password-stdin"], env, PASSWORD);
+    const clock = JSON.parse((await run(["portal", "clock", "show", "--json"], env)).stdout);
+    const now = new Date(clock.now ?? Date.now());
+    const effective = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1))
+      .toISOString()
+      .slice(0, 10);
+    const file = join(dir, "roster.csv");
+    const rows = await generateRoster(file, EMPLOYEES, effective);
+    const mb = statSync(file).size / 1e6;
+    console.log(
+      `roster: ${EMPLOYEES.toLocaleString("en-US")} employees, ${rows.toLocaleString("en-US")} rows, ${mb.toFixed(1)} MB`,
+    );
+    const raw = await rawParse(file);
+    const rate = (s) => Math.round(rows / s).toLocaleString("en-US");
+    console.log(`csv-parse alone:          ${raw.seconds.toFixed(2)} s  (${rate(raw.seconds)} rows/s)`);
+    const results = join(dir, "results");
+    // BENCH_IMPORT_ARGS adds options to every import step (e.g. "--batch-size 1000").
+    const extra = (process.env.BENCH_IMPORT_ARGS ?? "").split(" ").filter(Boolean);
+    const steps = [
+      ["dry-run (empty portal)", ["member", "import", file, "--dry-run", "--json", ...extra]],
+      ["first import", ["member", "import", file, "--results-dir", results, ...extra]],
+      ["re-run (no changes)", ["member", "import", file, "--results-dir", results, ...extra]],
+      ["dry-run (after import)", ["member", "import", file, "--dry-run", "--json", ...extra]],
+    ];
+    // BENCH_STEPS="first,re-run" runs only the steps whose names start with one of those words.
+    const only = process.env.BENCH_STEPS?.split(",").map((w) => w.trim());
+    for (const [name, args] of steps.filter(([n]) => !only || only.some((w) => n.startsWith(w)))) {
+      const cpu0 = portalCpu(portal.pid);
+      const r = await run(args, env);
+      const cpu1 = portalCpu(portal.pid);
+      if (r.code === 0) seconds[name] = r.seconds;
+      const tail = r.code === 0 ? "" : `  exit ${r.code}: ${r.stderr.split("\n").slice(-4).join(" | ")}`;
+      console.log(
+        `${(name + ":").padEnd(26)}${r.seconds.toFixed(1).padStart(6)} s  (${rate(r.seconds)} rows/s)  CLI CPU ${r.cpu.toFixed(1)} s, peak RSS ${r.rssMb.toFixed(0)} MB, portal CPU: main thread ${(cpu1.main - cpu0.main).toFixed(1)} s (waited ${(cpu1.mainWait - cpu0.mainWait).toFixed(1)} s for one), worker threads ${(cpu1.workers - cpu0.workers).toFixed(1)} s${tail}`,
+      );
+      if (name === "re-run (no changes)") console.log(`  ${r.stdout.split("\n")[0]}`);
+      if (name === "first import" && process.env.BENCH_SHOW_FAILED) {
+        const { readdirSync, readFileSync } = await import("node:fs");
+        const failed = readdirSync(results).find((f) => f.endsWith("-failed.csv"));
+        console.log(readFileSync(join(results, failed), "utf8").split("\n").slice(0, 4).join("\n"));
+      }
     }
+  } finally {
+    portal.kill("SIGTERM");
+    await new Promise((r) => portal.on("exit", r));
+    rmSync(dir, { recursive: true, force: true });
   }
-} finally {
-  portal.kill("SIGTERM");
-  await new Promise((r) => portal.on("exit", r));
-  rmSync(dir, { recursive: true, force: true });
+  return seconds;
 }
+
+const TARGETS = {
+  "dry-run (empty portal)": 20,
+  "first import": 30,
+  "re-run (no changes)": 20,
+  "dry-run (after import)": 20,
+};
+const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+const byStep = {};
+for (let i = 1; i <= RUNS; i++) {
+  if (RUNS > 1) console.log(`run ${i} of ${RUNS}`);
+  for (const [step, s] of Object.entries(await benchOnce())) (byStep[step] ??= []).push(s);
+}
+if (RUNS > 1)
+  for (const [step, times] of Object.entries(byStep)) {
+    const sorted = [...times].sort((a, b) => a - b);
+    const mid = sorted.length / 2;
+    const median = sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
+    const met = times.filter((t) => t < TARGETS[step]).length;
+    console.log(
+      `${(step + ":").padEnd(26)}median ${median.toFixed(1)} s, ${sorted[0].toFixed(1)}–${sorted.at(-1).toFixed(1)} s; ` +
+        `${met} of ${times.length} under ${TARGETS[step]} s (${times.map((t) => t.toFixed(1)).join(", ")})`,
+    );
+  }
