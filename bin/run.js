@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // hnctl entry point. Kept tiny: everything it imports is paid for on every run.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -9,11 +9,23 @@ if (major < 22) {
   // npm installs a pinned Node 24 (the node@24 devDependency); use it when it is there.
   const pinned = fileURLToPath(new URL("../node_modules/node/bin/node", import.meta.url));
   if (existsSync(pinned) && !process.env.HNCTL_REEXEC) {
-    const child = spawnSync(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    const child = spawn(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
       stdio: "inherit",
       env: { ...process.env, HNCTL_REEXEC: "1" },
     });
-    process.exit(child.status ?? (child.signal === "SIGINT" ? 130 : 1));
+    // A supervisor's or cron's `kill PID` reaches this process only: pass it on, or a portal started
+    // through here would outlive its stop. Ctrl-C already reaches both (the terminal signals the whole
+    // process group), and the child decides what it means.
+    process.on("SIGINT", () => {});
+    for (const signal of ["SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+    child.on("exit", (code, signal) => {
+      if (code !== null) process.exit(code);
+      // Ended by a signal: end the same way, so the caller sees what the child's caller would have.
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    });
+    // Nothing more runs here: this process only waits for the child, whose exit (above) ends it.
+    await new Promise(() => {});
   }
   process.stderr.write(
     `hnctl: needs Node.js 22.13 or newer, this is ${process.version}; install Node 24 LTS (or run \`npm install\` in the hnctl folder for its pinned Node)\n`,

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -300,6 +301,28 @@ describe("portal process", () => {
       expect(Date.now() - started).toBeLessThan(5_000);
     }
   });
+
+  // bin/run.js on a Node older than 22 hands over to the pinned Node 24 in a child process. A supervisor's
+  // SIGTERM to hnctl must stop that child too, not leave the portal running on its own.
+  const olderNode = ["/usr/bin/node", "/usr/local/bin/node"].find((bin) => {
+    const version = spawnSync(bin, ["--version"], { encoding: "utf8" }).stdout?.trim();
+    return version && Number(/^v(\d+)/.exec(version)?.[1]) < 22;
+  });
+  it.skipIf(!olderNode)(
+    "started through an older Node, SIGTERM to hnctl stops the portal it handed over to",
+    async () => {
+      const p = await startPortalProcess({ node: olderNode });
+      const children = readFileSync(`/proc/${p.proc.pid}/task/${p.proc.pid}/children`, "utf8")
+        .trim()
+        .split(" ");
+      expect(children).toHaveLength(1);
+      const portalPid = Number(children[0]);
+      expect(readFileSync(`/proc/${portalPid}/cmdline`, "utf8")).toContain("portal");
+      expect(await p.stop("SIGTERM")).toBe(0);
+      expect(p.log()).toContain("SIGTERM received: finishing in-flight requests and closing the database");
+      expect(existsSync(`/proc/${portalPid}`)).toBe(false);
+    },
+  );
 
   it("re-seeding the demo on restart is idempotent and issues a fresh key while the admin is unregistered", async () => {
     const { mkdtempSync, rmSync } = await import("node:fs");

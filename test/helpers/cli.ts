@@ -54,7 +54,8 @@ export interface PortalProcess {
 
 /** Starts `hnctl portal serve` on port 0 with a temp database and waits for "Portal listening on URL". */
 export async function startPortalProcess(
-  opts: { demo?: boolean; dir?: string; extraArgs?: string[] } = {},
+  /** node: the Node binary that runs bin/run.js (default: the one running the tests). */
+  opts: { demo?: boolean; dir?: string; extraArgs?: string[]; node?: string } = {},
 ): Promise<PortalProcess> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "hnctl-e2e-portal-"));
   const args = [
@@ -67,7 +68,7 @@ export async function startPortalProcess(
     ...(opts.demo === false ? ["--sandbox"] : ["--demo"]),
     ...(opts.extraArgs ?? []),
   ];
-  const proc = spawn(process.execPath, [BIN, ...args], {
+  const proc = spawn(opts.node ?? process.execPath, [BIN, ...args], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -68,12 +68,17 @@ export default class PortalServe extends BaseCommand {
         this.log(`Registration key for the primary administrator: ${key}`);
     }
     await new Promise<void>((resolve) => {
+      let stopping = false;
       const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
         this.note(`${signal} received: finishing in-flight requests and closing the database`);
         void portal.close().then(resolve);
       };
+      // A second Ctrl-C quits at once; a repeated SIGTERM (a supervisor signalling the whole process group
+      // while bin/run.js passes its own on) does not cut the shutdown short.
       process.once("SIGINT", () => stop("SIGINT"));
-      process.once("SIGTERM", () => stop("SIGTERM"));
+      process.on("SIGTERM", () => stop("SIGTERM"));
     });
     // Already printed at start; returning nothing keeps --json output to that one line.
     return undefined as unknown as typeof started;
