@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { PortalClient } from "../../src/client/portal-client.js";
-import { batched, MAX_BATCH_ROWS, planWithPortal, type Planned } from "../../src/cli/roster/plan.js";
+import {
+  batched,
+  FIRST_BATCH,
+  MAX_BATCH_ROWS,
+  planWithPortal,
+  type Planned,
+} from "../../src/cli/roster/plan.js";
 
 /* planWithPortal keeps two plan requests in flight: results must still be summed in file order, and a
    request that fails must end the plan with its error (not an unhandled rejection). */
@@ -99,6 +105,13 @@ describe("batched", () => {
       ["op" + big, "op" + big],
       ["op1", "op" + big],
     ]);
+  });
+
+  it("starts with FIRST_BATCH operations and doubles up to the batch size", async () => {
+    const members = Array.from({ length: 5000 }, (_, i) => member(i + 2, 1));
+    const sizes = (await shape(members, 2000)).map((b) => b.length);
+    expect(sizes).toEqual([FIRST_BATCH, 2 * FIRST_BATCH, 2000, 5000 - 3 * FIRST_BATCH - 2000]);
+    expect((await shape(members.slice(0, 10), 3)).map((b) => b.length)).toEqual([3, 3, 3, 1]);
   });
 
   it("sends a member larger than the limit alone rather than never", async () => {

@@ -155,20 +155,31 @@ function merge(
  */
 export const MAX_BATCH_ROWS = 10_000;
 
-/** Batches of at most `size` operations and MAX_BATCH_ROWS rows (invalid rows passed through as they come). */
+/**
+ * Operations in the first batch at most. The portal has nothing to do until the first batch arrives, and
+ * reading and checking 4,000 members takes the CLI ~0.6 s: the batches start small and double up to the
+ * batch size, so the portal starts sooner and the next batch is ready when it is done.
+ */
+export const FIRST_BATCH = 500;
+
+/**
+ * Batches of at most `size` operations (the first FIRST_BATCH, doubling) and MAX_BATCH_ROWS rows (invalid
+ * rows passed through as they come).
+ */
 export async function* batched(source: AsyncIterable<Planned>, size: number): AsyncGenerator<Planned[]> {
   let [batch, ops, rows] = [[] as Planned[], 0, 0];
+  let limit = Math.min(size, FIRST_BATCH);
+  const cut = () => {
+    const full = batch;
+    [batch, ops, rows] = [[], 0, 0];
+    limit = Math.min(size, limit * 2);
+    return full;
+  };
   for await (const p of source) {
-    if (p.kind === "operation" && ops > 0 && rows + p.rows.length > MAX_BATCH_ROWS) {
-      yield batch;
-      [batch, ops, rows] = [[], 0, 0];
-    }
+    if (p.kind === "operation" && ops > 0 && rows + p.rows.length > MAX_BATCH_ROWS) yield cut();
     batch.push(p);
     if (p.kind === "operation") [ops, rows] = [ops + 1, rows + p.rows.length];
-    if (ops >= size) {
-      yield batch;
-      [batch, ops, rows] = [[], 0, 0];
-    }
+    if (ops >= limit) yield cut();
   }
   if (batch.length) yield batch;
 }
