@@ -18,6 +18,10 @@ if (major < 22) {
     // process group), and the child decides what it means.
     process.on("SIGINT", () => {});
     for (const signal of ["SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+    child.on("error", (err) => {
+      process.stderr.write(`hnctl: could not start the pinned Node (${pinned}): ${err.message}\n`);
+      process.exit(1);
+    });
     child.on("exit", (code, signal) => {
       if (code !== null) process.exit(code);
       // Ended by a signal: end the same way, so the caller sees what the child's caller would have.
