@@ -674,6 +674,25 @@ const fillDefaults = (value: Record<string, unknown>, fields: { defaults: [strin
   for (const [key, field] of fields.defaults) value[key] ??= field.parse(undefined);
 };
 
+/** An add's fields in EnrollRequest's shape (a new object each time: enrollInput fills it in). */
+export function enrollFields(op: ImportOperation, subscriber: ImportSubscriber): Record<string, unknown> {
+  const { line: _line, ...person } = subscriber;
+  return {
+    groupNumber: op.groupNumber,
+    subgroup: op.subgroup,
+    location: op.location,
+    plan: op.plan,
+    effectiveDate: op.effectiveDate,
+    employeeNumber: op.employeeNumber,
+    hireDate: op.hireDate,
+    employmentStatus: op.employmentStatus,
+    subscriber: person,
+    dependents: op.dependents
+      .filter((d) => !d.terminate)
+      .map(({ line: _l, effectiveDate: _e, terminate: _t, ...d }) => d),
+  };
+}
+
 /**
  * The enrollment an add asks for. The batch's schema already checked every field the operation carries,
  * with the field schemas EnrollRequest is made of (contract/imports.ts builds on them); what enrolling
@@ -687,21 +706,7 @@ export function enrollInput(op: ImportOperation): EnrollRequest {
     throw new AppError(422, "unprocessable", "has no subscriber row: a new member needs one", [
       { path: "subscriber", message: "is required to enroll a new member" },
     ]);
-  const person = ({ line: _line, ...p }: ImportSubscriber) => p;
-  const request: Record<string, unknown> = {
-    groupNumber: op.groupNumber,
-    subgroup: op.subgroup,
-    location: op.location,
-    plan: op.plan,
-    effectiveDate: op.effectiveDate,
-    employeeNumber: op.employeeNumber,
-    hireDate: op.hireDate,
-    employmentStatus: op.employmentStatus,
-    subscriber: person(op.subscriber),
-    dependents: op.dependents
-      .filter((d) => !d.terminate)
-      .map(({ line: _l, effectiveDate: _e, terminate: _t, ...d }) => d),
-  };
+  const request = enrollFields(op, op.subscriber);
   const subscriber = request.subscriber as Record<string, unknown>;
   const dependents = request.dependents as Record<string, unknown>[];
   if (
