@@ -668,10 +668,13 @@ const ENROLL_PRESENCE = {
   subscriber: presenceOf(SubscriberInput),
   dependent: presenceOf(DependentInput),
 };
-const hasAll = (value: Record<string, unknown>, fields: { required: string[] }) =>
+type Presence = ReturnType<typeof presenceOf>;
+const hasAll = (value: Record<string, unknown>, fields: Presence) =>
   fields.required.every((key) => value[key] !== undefined);
-const fillDefaults = (value: Record<string, unknown>, fields: { defaults: [string, z.ZodType][] }) => {
+/** The defaults filled in, and undefined fields left out, as a parse leaves them. */
+const complete = (value: Record<string, unknown>, fields: Presence) => {
   for (const [key, field] of fields.defaults) value[key] ??= field.parse(undefined);
+  for (const key of Object.keys(value)) if (value[key] === undefined) delete value[key];
 };
 
 /** An add's fields in EnrollRequest's shape (a new object each time: enrollInput fills it in). */
@@ -707,19 +710,14 @@ export function enrollInput(op: ImportOperation): EnrollRequest {
       { path: "subscriber", message: "is required to enroll a new member" },
     ]);
   const request = enrollFields(op, op.subscriber);
-  const subscriber = request.subscriber as Record<string, unknown>;
-  const dependents = request.dependents as Record<string, unknown>[];
-  if (
-    hasAll(request, ENROLL_PRESENCE.request) &&
-    hasAll(subscriber, ENROLL_PRESENCE.subscriber) &&
-    dependents.every((d) => hasAll(d, ENROLL_PRESENCE.dependent))
-  ) {
-    fillDefaults(request, ENROLL_PRESENCE.request);
-    fillDefaults(subscriber, ENROLL_PRESENCE.subscriber);
-    for (const d of dependents) fillDefaults(d, ENROLL_PRESENCE.dependent);
-    // Left out rather than undefined, as a parse leaves them.
-    for (const value of [request, subscriber, ...dependents])
-      for (const key of Object.keys(value)) if (value[key] === undefined) delete value[key];
+  type Part = [Record<string, unknown>, Presence];
+  const parts: Part[] = [
+    [request, ENROLL_PRESENCE.request],
+    [request.subscriber as Record<string, unknown>, ENROLL_PRESENCE.subscriber],
+    ...(request.dependents as Record<string, unknown>[]).map((d): Part => [d, ENROLL_PRESENCE.dependent]),
+  ];
+  if (parts.every(([value, fields]) => hasAll(value, fields))) {
+    for (const [value, fields] of parts) complete(value, fields);
     return request as EnrollRequest;
   }
   const parsed = EnrollRequest.safeParse(request);
