@@ -1,9 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import type { PortalClient } from "../../src/client/portal-client.js";
-import { applyOperations, Progress, ResultWriter } from "../../src/cli/roster/apply.js";
+import { applyOperations, csvRecord, Progress, ResultWriter } from "../../src/cli/roster/apply.js";
 import type { Planned } from "../../src/cli/roster/plan.js";
 
 /* The result files are written as answers arrive. Writes to a file stream are buffered in memory until
@@ -27,9 +30,48 @@ function operations(from: number, n: number): Planned[] {
   }));
 }
 
+describe("csvRecord", () => {
+  // Cells built mostly from the characters that matter: quotes, delimiters, line breaks, apostrophes and
+  // every character csv-stringify escapes as a formula's start (ASCII and full-width), among letters.
+  const special = fc.constantFrom(..."\"',;\r\n\t -=+@\uFF1D\uFF0B\uFF0D\uFF20aZ9é");
+  const cell = fc.oneof(
+    fc.string({ unit: special, maxLength: 8 }),
+    fc.string({ maxLength: 12 }),
+    fc.string({ unit: "grapheme", maxLength: 6 }),
+  );
+  const record = fc.array(cell, { minLength: 1, maxLength: 8 });
+
+  it("writes what csv-stringify writes with escape_formulas, for any cells", () => {
+    fc.assert(
+      fc.property(record, (cells) => {
+        expect(csvRecord(cells)).toBe(stringify([cells], { escape_formulas: true }));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("reads back as the same cells, a formula's start behind an apostrophe", () => {
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 5 }), (records) => {
+        const text = records.map(csvRecord).join("");
+        const back = parse(text, { relax_column_count: true }) as string[][];
+        const escaped = (c: string) => (/^[-=+@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(c) ? `'${c}` : c);
+        expect(back).toEqual(records.map((cells) => cells.map(escaped)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("quotes and escapes a known row", () => {
+    expect(csvRecord(["E1", '=HYPERLINK("x")', "a,b", "two\nlines", "-5", "", "@x", "it's"])).toBe(
+      `E1,"'=HYPERLINK(""x"")","a,b","two\nlines",'-5,,'@x,it's\n`,
+    );
+  });
+});
+
 describe("ResultWriter.drained", () => {
   it("resolves once what was buffered is on disk", async () => {
-    const writer = await ResultWriter.open(dir, "drain", HEADER);
+    const writer = ResultWriter.open(dir, "drain", HEADER);
     const result = { ref: 0, outcome: "added" as const, memberId: "mbr_1", changes: [], error: null };
     // ~2 MB in one go, far past a stream's 16 KB buffer.
     for (const p of operations(2, 1000)) if (p.kind === "operation") writer.success(p.rows, result);
@@ -44,7 +86,7 @@ describe("ResultWriter.drained", () => {
 
 describe("applyOperations", () => {
   it("sends the next batch only after the result files have drained", async () => {
-    const writer = await ResultWriter.open(dir, "apply", HEADER);
+    const writer = ResultWriter.open(dir, "apply", HEADER);
     let written = 0;
     const onDiskAtSend: number[] = [];
     const client = {

@@ -170,7 +170,7 @@ async function execute(
   opts: RunOptions,
   known?: Map<number, ImportResult>,
 ): Promise<RunSummary> {
-  const writer = await ResultWriter.open(journal.resultsDir, journal.jobId, header);
+  const writer = ResultWriter.open(journal.resultsDir, journal.jobId, header);
   const progress = new Progress(scan.dataRows, "Imported", env.quiet);
   const stop = stopper(opts.waitMs);
   let outcome;
