@@ -16,6 +16,7 @@ import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout } from "node:timers";
 import { parse } from "csv-parse";
+import { registerArgs } from "./demo-admin.js";
 import { generateRoster } from "./roster.js";
 
 const EMPLOYEES = Number(process.argv[2] ?? 100_000);
@@ -124,22 +125,7 @@ async function benchOnce() {
     );
     const key = /Registration key for the primary administrator: (\S+)/.exec(out)[1];
     const env = { HNCTL_API_URL: url, HNCTL_CONFIG_DIR: join(dir, "cfg"), HNCTL_CREDENTIAL_STORE: "file" };
-    await run(
-      [
-        "register",
-        "--group-number",
-        "G1000001",
-        "--policyholder-id",
-        "1234",
-        "--key",
-        key,
-        "--username",
-        "bench",
-        "--password-stdin",
-      ],
-      env,
-      PASSWORD,
-    );
+    await run(registerArgs(key, "bench"), env, PASSWORD);
     await run(["login", "-u", "bench", "--password-stdin"], env, PASSWORD);
     const clock = JSON.parse((await run(["portal", "clock", "show", "--json"], env)).stdout);
     const now = new Date(clock.now ?? Date.now());

@@ -12,6 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { clearTimeout, setTimeout } from "node:timers";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { registerArgs } from "./demo-admin.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const node = join(root, "node_modules", ".bin", "node");
@@ -111,21 +112,7 @@ try {
   const { url, key } = await startPortal();
   env.HNCTL_API_URL = url;
   const password = "blue harbor lantern 42";
-  hnctl(
-    [
-      "register",
-      "--group-number",
-      "G1000001",
-      "--policyholder-id",
-      "1234",
-      "--key",
-      key,
-      "--username",
-      "bench-admin",
-      "--password-stdin",
-    ],
-    password,
-  );
+  hnctl(registerArgs(key, "bench-admin"), password);
   hnctl(["login", "--username", "bench-admin", "--password-stdin"], password);
   hnctl(["whoami"]);
 
